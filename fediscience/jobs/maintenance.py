@@ -1,0 +1,26 @@
+"""Periodic maintenance: re-enqueue work that the database says is due but no queue holds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..db import db, utcnow
+from ..papers.models import PaperLookup
+from .queue import runner_for
+
+
+def sweep() -> int:
+    """Re-enqueue stale pending paper look-ups; returns how many were re-enqueued."""
+    from .papers import run_lookup
+
+    settings = current_app.extensions["fediscience.settings"]
+    cutoff = utcnow() - timedelta(seconds=settings.sweeper_interval)
+    stale = select(PaperLookup.id).where(PaperLookup.status == "pending", PaperLookup.created_at < cutoff)
+    ids = list(db.session.scalars(stale.limit(500)))
+    runner = runner_for(current_app)
+    for lookup_id in ids:
+        runner.enqueue(run_lookup, lookup_id)
+    return len(ids)

@@ -1,0 +1,5 @@
+"""Errors raised by the text package."""
+
+
+class MathError(ValueError):
+    """A formula that cannot be turned into valid MathML."""

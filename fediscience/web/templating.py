@@ -1,0 +1,60 @@
+"""Helpers available in every template."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import Flask, url_for
+
+from ..papers.models import Paper
+from ..users.models import Actor
+from .auth import current_user
+from .forms import LogoutForm
+
+
+def actor_url(actor: Actor) -> str:
+    """The page of an actor: our profile page, or the remote profile."""
+    if actor.local:
+        return url_for("users.profile", public_id=actor.public_id)
+    return actor.profile_url or actor.uri or "#"
+
+
+def avatar_url(actor: Actor) -> str:
+    """The avatar to show for an actor (uploaded, Gravatar or remote), or the default picture."""
+    return actor.avatar_url or url_for("static", filename="avatar.svg")
+
+
+def citation(paper: Paper) -> str:
+    """A one-line citation: authors, venue, year."""
+    authors = paper.author_names
+    names = ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else "")
+    where = " - ".join(str(part) for part in (paper.venue, paper.year) if part)
+    return " · ".join(part for part in (names, where) if part)
+
+
+def timeago(moment: datetime | None) -> str:
+    """A short relative time: '3 days ago'."""
+    if moment is None:
+        return ""
+    seconds = int((datetime.now(timezone.utc) - moment).total_seconds())
+    for unit, size in (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count > 1 else ''} ago"
+    return "just now"
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose the helpers and the current user to templates."""
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {
+            "current_user": current_user(),
+            "logout_form": LogoutForm(),
+            "site_name": app.extensions["fediscience.settings"].site_name,
+        }
+
+    app.jinja_env.globals.update(actor_url=actor_url, avatar_url=avatar_url, citation=citation)
+    app.jinja_env.filters["timeago"] = timeago
