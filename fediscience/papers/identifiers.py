@@ -83,7 +83,8 @@ def normalise_doi(text: str) -> str:
     # Pasted from a sentence or a reference list: drop the trailing full stop or comma.
     doi = doi.rstrip(".,;")
     if not _DOI.fullmatch(doi):
-        raise InvalidIdentifier(f"“{_shorten(text.strip())}” is not a valid DOI: a DOI looks like 10.1109/CVPR.2016.90.")
+        raise InvalidIdentifier(f"“{_shorten(text.strip())}” is not a valid DOI: "
+                                "a DOI looks like 10.1109/CVPR.2016.90.")
     return doi.lower()
 
 
@@ -123,7 +124,8 @@ def normalise_dblp(text: str) -> str:
         key = key[5:]
     key = _DBLP_FORMAT_SUFFIX.sub("", key.strip("/"))
     if not _DBLP.fullmatch(key):
-        raise InvalidIdentifier(f"“{_shorten(text.strip())}” is not a valid DBLP key: expected e.g. conf/nips/RenHGS15.")
+        raise InvalidIdentifier(f"“{_shorten(text.strip())}” is not a valid DBLP key: "
+                                "expected e.g. conf/nips/RenHGS15.")
     return key
 
 

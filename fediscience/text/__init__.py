@@ -6,4 +6,11 @@ from .maths import tex_to_mathml
 from .plain import plain_text
 from .sanitize import sanitize_html, sanitize_remote_html
 
-__all__ = ["MathError", "plain_text", "render_markdown", "sanitize_html", "sanitize_remote_html", "tex_to_mathml"]
+__all__ = [
+    "MathError",
+    "plain_text",
+    "render_markdown",
+    "sanitize_html",
+    "sanitize_remote_html",
+    "tex_to_mathml",
+]

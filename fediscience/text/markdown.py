@@ -1,6 +1,7 @@
 """Markdown with `$…$`/`$$…$$` maths to safe HTML: markdown-it-py (CommonMark) → MathML → nh3."""
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -26,9 +27,24 @@ def render_markdown(
     """Render Markdown with maths to sanitised HTML; `doc_id` keeps footnote ids unique on a page."""
     env: dict[str, Any] = {"allow_images": allow_images, "paper_link_prefix": paper_link_prefix}
     if doc_id:
-        env["docId"] = doc_id
+        env["docId"] = re.sub(r"[^\w-]", "", doc_id)[:64]
     html = _parser().render(source, env)
     return sanitize_html(html, allow_images=allow_images)
+
+
+def find_formulas(source: str) -> list[tuple[str, bool]]:
+    """The `(tex, display)` formulas in Markdown `source`, in order, as the renderer sees them."""
+    tokens = _math_tokens(_parser().parse(source))
+    return [(token.content.strip(), token.type != "math_inline") for token in tokens]
+
+
+def _math_tokens(tokens: Sequence[Token]) -> list[Token]:
+    found: list[Token] = []
+    for token in tokens:
+        if token.type.startswith("math_"):
+            found.append(token)
+        found.extend(_math_tokens(token.children or []))
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +64,7 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def _math_rule(display: bool):  # type: ignore[no-untyped-def]
+def _math_rule(display: bool) -> Callable[..., str]:
     def render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         html = formula_html(tokens[idx].content, display)
         return f"\n{html}\n" if tokens[idx].block else html
@@ -83,16 +99,3 @@ def _render_cell_open(self: Any, tokens: Sequence[Token], idx: int, options: Any
         token.attrSet("align", style[len(_ALIGN_STYLE):])
     return self.renderToken(tokens, idx, options, env)
 
-
-def find_formulas(source: str) -> list[tuple[str, bool]]:
-    """The `(tex, display)` formulas in Markdown `source`, in order, as the renderer sees them."""
-    return [(token.content.strip(), token.type != "math_inline") for token in _math_tokens(_parser().parse(source))]
-
-
-def _math_tokens(tokens: Sequence[Token]) -> list[Token]:
-    found: list[Token] = []
-    for token in tokens:
-        if token.type.startswith("math_"):
-            found.append(token)
-        found.extend(_math_tokens(token.children or []))
-    return found

@@ -71,6 +71,8 @@ def _element_problems(element: ET.Element) -> Iterator[str]:
     yield from _container_problems(element, name)
     if name != "annotation" and LITERAL_COMMAND.search(element.text or ""):
         yield f"literal command {element.text!r} in <{name}>"
+    if (element.tail or "").strip():
+        yield f"stray text {element.tail!r} after <{name}>"
 
 
 def _container_problems(element: ET.Element, name: str) -> Iterator[str]:

@@ -12,7 +12,9 @@ KNOWN_ENVIRONMENTS = frozenset(
      "cases", "align", "align*", "split"}
 )
 # User macro definitions can expand exponentially; the macro table covers the common needs.
-_FORBIDDEN = re.compile(r"\\(?:newcommand|renewcommand|providecommand|def|let|DeclareMathOperator)(?![A-Za-z])")
+_FORBIDDEN = re.compile(
+    r"\\(?:newcommand|renewcommand|providecommand|def|let|DeclareMathOperator)(?![A-Za-z])"
+)
 _ENV = re.compile(r"\\(begin|end)\s*\{([^{}]*)\}")
 _LEFT_RIGHT = re.compile(r"\\(left|right)(?![A-Za-z])")
 _BARE_AMPERSAND = re.compile(r"(?<!\\)&")

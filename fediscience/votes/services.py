@@ -21,9 +21,12 @@ def cast_vote(actor: Actor, summary: Summary, value: int) -> Vote:
         raise Forbidden("You cannot vote on your own summary.")
     if not summary.is_public:
         raise Forbidden("Only published public summaries can be voted on.")
-    vote = _existing_vote(actor, summary) or _insert_vote(actor, summary, value)
-    previous = vote.info.pop("previous", None) if vote.info.get("inserted") else vote.value
-    vote.info.pop("inserted", None)
+    vote = _existing_vote(actor, summary)
+    if vote is None:
+        vote, inserted = _insert_vote(actor, summary, value)
+    else:
+        inserted = False
+    previous = None if inserted else vote.value
     if previous == value:
         return vote
     vote.value = value
@@ -74,8 +77,8 @@ def _existing_vote(actor: Actor, summary: Summary) -> Vote | None:
     return db.session.scalar(select(Vote).where(Vote.actor_id == actor.id, Vote.summary_id == summary.id))
 
 
-def _insert_vote(actor: Actor, summary: Summary, value: int) -> Vote:
-    """Insert in a savepoint: if a concurrent first vote by the same actor won, that one is updated instead."""
+def _insert_vote(actor: Actor, summary: Summary, value: int) -> tuple[Vote, bool]:
+    """Insert in a savepoint; if a concurrent first vote by the same actor won, return that one instead."""
     vote = Vote(actor_id=actor.id, summary_id=summary.id, value=value)
     try:
         with db.session.begin_nested():
@@ -83,6 +86,5 @@ def _insert_vote(actor: Actor, summary: Summary, value: int) -> Vote:
     except IntegrityError:
         winner = _existing_vote(actor, summary)
         assert winner is not None
-        return winner
-    vote.info["inserted"] = True
-    return vote
+        return winner, False
+    return vote, True
