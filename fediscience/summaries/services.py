@@ -106,6 +106,8 @@ def revisions(summary: Summary) -> list[SummaryRevision]:
 
 def get_revision(summary: Summary, number: int) -> SummaryRevision:
     """One revision of a summary; NotFound otherwise."""
+    if not 0 < number < 2**31:
+        raise NotFound("There is no such revision.")
     revision = db.session.scalar(
         select(SummaryRevision).where(SummaryRevision.summary_id == summary.id, SummaryRevision.number == number)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
 
 from . import auth, comments, errors, home, papers, summaries, users
 from .templating import register_template_helpers
@@ -14,4 +14,14 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     errors.register(app)
     register_template_helpers(app)
+    app.before_request(refuse_nul_characters)
     app.before_request(auth.load_current_user)
+
+
+def refuse_nul_characters() -> None:
+    """Refuse NUL characters anywhere in the input: PostgreSQL cannot store them, and no real text has them."""
+    values = [request.path, *request.args.values(), *request.args.keys()]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.values(), *request.form.keys()]
+    if any("\x00" in value for value in values):
+        abort(400, description="The request contains a NUL character.")

@@ -10,12 +10,13 @@ from ..summaries.models import Summary
 
 bp = Blueprint("home", __name__)
 PAGE_SIZE = 20
+MAX_PAGE = 10_000
 
 
 @bp.route("/")
 def index() -> str:
     """List the latest public summaries, newest first, paginated."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     query = (
         select(Summary)
         .where(~Summary.is_draft, ~Summary.is_private)

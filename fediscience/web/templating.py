@@ -52,7 +52,7 @@ def register_template_helpers(app: Flask) -> None:
     def inject() -> dict[str, Any]:
         return {
             "current_user": current_user(),
-            "logout_form": LogoutForm(),
+            "logout_form": LogoutForm(formdata=None),
             "site_name": app.extensions["fediscience.settings"].site_name,
         }
 
