@@ -1,0 +1,5 @@
+"""WSGI entry point: `gunicorn wsgi:app` (settings from FEDISCIENCE_* environment variables)."""
+
+from fediscience import create_app
+
+app = create_app()
