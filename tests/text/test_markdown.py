@@ -1,6 +1,6 @@
 """render_markdown: CommonMark extras, maths untouched by Markdown, paper links, images, raw HTML."""
 
-from text_html_checks import annotations, dangerous_markup, failed_formulas, parse_tags
+from tests.text.text_html_checks import annotations, dangerous_markup, failed_formulas, parse_tags
 
 from fediscience.text import plain_text, render_markdown
 

@@ -1,7 +1,7 @@
 """sanitize_html / sanitize_remote_html: XSS payloads neutralised (checked by parsing), MathML kept."""
 
 import pytest
-from text_html_checks import dangerous_markup, parse_tags
+from tests.text.text_html_checks import dangerous_markup, parse_tags
 
 from fediscience.text import sanitize_html, sanitize_remote_html, tex_to_mathml
 

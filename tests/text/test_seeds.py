@@ -5,7 +5,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from text_html_checks import annotations, dangerous_markup, failed_formulas, math_elements
+from tests.text.text_html_checks import annotations, dangerous_markup, failed_formulas, math_elements
 
 from fediscience.text.markdown import find_formulas, render_markdown
 from fediscience.text.mathml_check import LITERAL_COMMAND, mathml_problems
