@@ -50,6 +50,10 @@ def serve(host: str, port: int, threads: int) -> None:
     settings = app.extensions["fediscience.settings"]
     jobs = "RQ on " + settings.redis_url.split("@")[-1] if settings.redis_url else "a background thread"
     click.echo(f"FediScience on http://{host}:{port} (public address {settings.base_url}); jobs run on {jobs}")
+    if not settings.redis_url:
+        from .jobs.worker import Sweeper
+
+        Sweeper(app, settings.sweeper_interval).start()  # embedded mode: the web process sweeps too
     waitress_serve(app, host=host, port=port, threads=threads, ident="FediScience")
 
 

@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     contact_email: str = "admin@example.org"
     http_timeout: float = Field(default=10.0, gt=0)
     allow_private_addresses: bool = False
-    job_retry_delays: tuple[float, ...] = (10.0, 60.0, 600.0)
+    job_retry_delays: tuple[float, ...] = (60.0, 300.0, 1800.0)
     sweeper_interval: float = Field(default=30.0, gt=0)
     worker_burst: bool = False
     queue_name: str = "fediscience"

@@ -13,12 +13,16 @@ from .queue import runner_for
 
 
 def sweep() -> int:
-    """Re-enqueue stale pending paper look-ups; returns how many were re-enqueued."""
+    """Re-enqueue pending paper look-ups that are due (lease expired) or were never started; returns how many."""
     from .papers import run_lookup
 
     settings = current_app.extensions["fediscience.settings"]
-    cutoff = utcnow() - timedelta(seconds=settings.sweeper_interval)
-    stale = select(PaperLookup.id).where(PaperLookup.status == "pending", PaperLookup.created_at < cutoff)
+    now = utcnow()
+    never_started = PaperLookup.retry_at.is_(None) & (
+        PaperLookup.created_at < now - timedelta(seconds=settings.sweeper_interval)
+    )
+    due = PaperLookup.retry_at <= now
+    stale = select(PaperLookup.id).where(PaperLookup.status == "pending", never_started | due)
     ids = list(db.session.scalars(stale.limit(500)))
     runner = runner_for(current_app)
     for lookup_id in ids:

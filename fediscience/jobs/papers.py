@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
 
-from ..db import db
+from ..db import db, utcnow
 from ..http import make_client
 from ..papers.metadata import MetadataError
 from ..papers.models import PaperLookup
@@ -16,7 +18,8 @@ from ..papers.sources.resolve import SourceUrls, fetch_metadata
 def run_lookup(lookup_id: int) -> None:
     """Fetch the metadata of a pending look-up and store the paper, or record why it failed."""
     lookup = db.session.get(PaperLookup, lookup_id)
-    if lookup is None or lookup.status != "pending":
+    if lookup is None or lookup.status != "pending" or not _take_attempt(lookup):
+        db.session.commit()
         return
     identifier = Identifier(scheme=lookup.scheme, value=lookup.value, version=lookup.version)
     settings = current_app.extensions["fediscience.settings"]
@@ -29,3 +32,19 @@ def run_lookup(lookup_id: int) -> None:
     else:
         finish_lookup(lookup, meta, None)
     db.session.commit()
+
+
+def _take_attempt(lookup: PaperLookup) -> bool:
+    """Count an attempt and lease the look-up until its next retry time; False once attempts are used up.
+
+    If this job dies (a killed worker, a crash), the look-up stays pending and the sweeper runs it again at
+    retry_at: the database, not the queue, remembers unfinished work.
+    """
+    delays = current_app.extensions["fediscience.settings"].job_retry_delays
+    if lookup.attempts > len(delays):
+        finish_lookup(lookup, None, f"Gave up after {lookup.attempts} attempts; please try again later.")
+        return False
+    lookup.attempts += 1
+    lookup.retry_at = utcnow() + timedelta(seconds=delays[min(lookup.attempts, len(delays)) - 1])
+    db.session.commit()
+    return True

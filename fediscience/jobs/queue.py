@@ -91,6 +91,8 @@ def runner_for(app: Flask) -> JobRunner:
 def enqueue_after_commit(func: Callable[..., Any], *args: Any) -> None:
     """Start func(*args) as a job once the current transaction commits; dropped on rollback."""
     session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any query still drops the job
     runner = runner_for(current_app)
     session.info.setdefault(_PENDING, []).append((runner, func, args))
 
@@ -101,9 +103,11 @@ def _dispatch_pending(session: Session) -> None:
         runner.enqueue(func, *args)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction: object) -> None:
+    # Only the outermost rollback drops the jobs: a failed SAVEPOINT leaves the transaction (and its jobs) alive.
+    if getattr(previous_transaction, "parent", None) is None:
+        session.info.pop(_PENDING, None)
 
 
 def init_jobs(app: Flask) -> None:

@@ -65,6 +65,8 @@ class PaperLookup(db.Model):
     error: Mapped[str | None] = mapped_column(Text, default=None)
     paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id", ondelete="SET NULL"), default=None)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:36:53.881986
+Create Date: 2026-11-22 07:44:00.347981
 """
 
 from alembic import op
@@ -78,6 +78,8 @@ def upgrade() -> None:
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('paper_id', sa.Integer(), nullable=True),
     sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('retry_at', fediscience.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', fediscience.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('finished_at', fediscience.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['paper_id'], ['papers.id'], name=op.f('fk_paper_lookups_paper_id_papers'), ondelete='SET NULL'),
