@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from sqlalchemy import select
 
 from fediscience.comments.models import Comment
 from fediscience.db import db
 from tests.helpers import post_form
 from tests.web.test_summaries import summary_id, write
+
+
+class _Nesting(HTMLParser):
+    """Records, for each comment element, the comment element it is nested in and whether an <ol> is between."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []
+        self.parent_of: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element_id = dict(attrs).get("id")
+        if tag == "li" and element_id and element_id.startswith("c-"):
+            enclosing = [i for t, i in self.stack if t == "li" and i and i.startswith("c-")]
+            self.parent_of[element_id] = enclosing[-1] if enclosing else None
+            assert self.stack and self.stack[-1][0] == "ol", "a comment must sit in an <ol class=thread>"
+        if tag not in ("br", "img", "input", "hr", "meta", "link"):
+            self.stack.append((tag, element_id))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
 
 
 def comment(client, summary: str, source: str, parent: str | None = None):
@@ -30,6 +55,10 @@ def test_threaded_replies_nest_under_their_parent(app, alice, bob, paper_id):
     assert comment(bob, summary, "Thanks!", child).status_code == 302
     page = alice.get(f"/s/{summary}").get_data(as_text=True)
     assert page.index(f'id="c-{parent}"') < page.index(f'id="c-{child}"') < page.index("Thanks!")
+    nesting = _Nesting()
+    nesting.feed(page)
+    grandchild = comment_id(app, "Thanks!")
+    assert nesting.parent_of == {f"c-{parent}": None, f"c-{child}": f"c-{parent}", f"c-{grandchild}": f"c-{child}"}
     assert "<math" in page.split(f'id="c-{parent}"')[1]
     assert "3 comments" in page
 
