@@ -1,9 +1,15 @@
 """Imports every model so that the metadata is complete (Alembic, create_all)."""
 
 from .comments.models import Comment
+from .imports.models import ImportRun
 from .papers.models import Paper, PaperAuthor, PaperLookup
 from .summaries.models import Summary, SummaryRevision
+from .tokens.models import ApiToken
 from .users.models import Actor, User
+from .venues.models import Venue
 from .votes.models import Vote
 
-__all__ = ["Actor", "Comment", "Paper", "PaperAuthor", "PaperLookup", "Summary", "SummaryRevision", "User", "Vote"]
+__all__ = [
+    "Actor", "ApiToken", "Comment", "ImportRun", "Paper", "PaperAuthor",
+    "PaperLookup", "Summary", "SummaryRevision", "User", "Venue", "Vote",
+]

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import PublicIdMixin, TimestampMixin, db, new_public_id, utcnow
+from ..venues.models import Venue
 
 
 class Paper(PublicIdMixin, TimestampMixin, db.Model):
@@ -18,6 +19,8 @@ class Paper(PublicIdMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     venue: Mapped[str | None] = mapped_column(String(500), default=None)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"), index=True, default=None)
+    authors_text: Mapped[str] = mapped_column(Text, default="")
     year: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
     abstract: Mapped[str | None] = mapped_column(Text, default=None)
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -33,6 +36,7 @@ class Paper(PublicIdMixin, TimestampMixin, db.Model):
     authors: Mapped[list["PaperAuthor"]] = relationship(
         order_by="PaperAuthor.position", cascade="all, delete-orphan", lazy="selectin"
     )
+    venue_row: Mapped["Venue | None"] = relationship(lazy="select")
 
     @property
     def author_names(self) -> list[str]:

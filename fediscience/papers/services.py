@@ -12,6 +12,7 @@ from ..db import db, utcnow
 from ..errors import DomainError, Invalid, NotFound
 from ..signals import paper_added
 from ..users.models import Actor
+from ..venues.services import venue_for
 from .identifiers import Identifier, InvalidIdentifier, parse_identifier
 from .metadata import PaperMetadata
 from .models import Paper, PaperAuthor, PaperLookup
@@ -126,6 +127,8 @@ def _insert_paper(meta: PaperMetadata) -> int | None:
     values = {
         "title": meta.title.strip(),
         "venue": meta.venue,
+        "venue_id": _venue_id(meta.venue),
+        "authors_text": ", ".join(meta.authors),
         "year": meta.year,
         "abstract": meta.abstract,
         "keywords": list(meta.keywords),
@@ -141,6 +144,11 @@ def _insert_paper(meta: PaperMetadata) -> int | None:
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(Paper).values(**values).on_conflict_do_nothing().returning(Paper.id)
     return db.session.execute(statement).scalar_one_or_none()
+
+
+def _venue_id(raw: str | None) -> int | None:
+    venue = venue_for(raw)
+    return venue.id if venue else None
 
 
 def _paper_with_identifiers(meta: PaperMetadata) -> Paper:
@@ -160,6 +168,8 @@ def _fill_missing(paper: Paper, meta: PaperMetadata) -> None:
         value = meta.published if field == "published_on" else getattr(meta, field)
         if getattr(paper, field) in (None, "") and value:
             setattr(paper, field, value)
+    if paper.venue_id is None and paper.venue:
+        paper.venue_id = _venue_id(paper.venue)
     for field in ("arxiv_id", "doi", "dblp_key"):
         value = getattr(meta, field)
         if getattr(paper, field) is None and value and not _identifier_taken(field, value):
@@ -168,6 +178,7 @@ def _fill_missing(paper: Paper, meta: PaperMetadata) -> None:
         paper.keywords = list(meta.keywords)
     if not paper.authors and meta.authors:
         paper.authors = [PaperAuthor(position=i, name=n) for i, n in enumerate(meta.authors)]
+        paper.authors_text = ", ".join(meta.authors)
 
 
 def _identifier_taken(field: str, value: str) -> bool:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:44:00.347981
+Create Date: 2026-11-22
 """
 
 from alembic import op
@@ -35,10 +35,22 @@ def upgrade() -> None:
     sa.UniqueConstraint('public_id', name=op.f('uq_actors_public_id')),
     sa.UniqueConstraint('uri', name=op.f('uq_actors_uri'))
     )
+    op.create_table('venues',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=300), nullable=False),
+    sa.Column('name', sa.String(length=500), nullable=False),
+    sa.Column('created_at', fediscience.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('public_id', sa.String(length=16), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_venues')),
+    sa.UniqueConstraint('key', name=op.f('uq_venues_key')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_venues_public_id'))
+    )
     op.create_table('papers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('venue', sa.String(length=500), nullable=True),
+    sa.Column('venue_id', sa.Integer(), nullable=True),
+    sa.Column('authors_text', sa.Text(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=True),
     sa.Column('abstract', sa.Text(), nullable=True),
     sa.Column('keywords', sa.JSON(), nullable=False),
@@ -53,13 +65,68 @@ def upgrade() -> None:
     sa.Column('public_id', sa.String(length=16), nullable=False),
     sa.Column('created_at', fediscience.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', fediscience.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['venue_id'], ['venues.id'], name=op.f('fk_papers_venue_id_venues'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_papers')),
     sa.UniqueConstraint('arxiv_id', name=op.f('uq_papers_arxiv_id')),
     sa.UniqueConstraint('dblp_key', name=op.f('uq_papers_dblp_key')),
     sa.UniqueConstraint('doi', name=op.f('uq_papers_doi')),
     sa.UniqueConstraint('public_id', name=op.f('uq_papers_public_id'))
     )
+    op.create_index(op.f('ix_papers_venue_id'), 'papers', ['venue_id'], unique=False)
     op.create_index(op.f('ix_papers_year'), 'papers', ['year'], unique=False)
+    op.create_table('users',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=False),
+    sa.Column('username_key', sa.String(length=64), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('is_admin', sa.Boolean(), nullable=False),
+    sa.Column('orcid', sa.String(length=19), nullable=True),
+    sa.Column('website', sa.String(length=2048), nullable=True),
+    sa.Column('avatar_file', sa.String(length=64), nullable=True),
+    sa.Column('last_login_at', fediscience.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', fediscience.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', fediscience.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['actors.id'], name=op.f('fk_users_actor_id_actors'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('actor_id', name=op.f('uq_users_actor_id')),
+    sa.UniqueConstraint('email', name=op.f('uq_users_email')),
+    sa.UniqueConstraint('username_key', name=op.f('uq_users_username_key'))
+    )
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
+    sa.Column('created_at', fediscience.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', fediscience.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', fediscience.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
+    )
+    op.create_index(op.f('ix_api_tokens_user_id'), 'api_tokens', ['user_id'], unique=False)
+    op.create_table('import_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('processed', sa.Integer(), nullable=False),
+    sa.Column('imported', sa.Integer(), nullable=False),
+    sa.Column('skipped', sa.Integer(), nullable=False),
+    sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('created_at', fediscience.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', fediscience.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('public_id', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_import_runs_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_runs')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_import_runs_public_id'))
+    )
+    op.create_index(op.f('ix_import_runs_user_id'), 'import_runs', ['user_id'], unique=False)
     op.create_table('paper_authors',
     sa.Column('paper_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
@@ -116,25 +183,6 @@ def upgrade() -> None:
     op.create_index(op.f('ix_summaries_paper_id'), 'summaries', ['paper_id'], unique=False)
     op.create_index(op.f('ix_summaries_published_at'), 'summaries', ['published_at'], unique=False)
     op.create_index(op.f('ix_summaries_score'), 'summaries', ['score'], unique=False)
-    op.create_table('users',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('actor_id', sa.Integer(), nullable=False),
-    sa.Column('username_key', sa.String(length=64), nullable=False),
-    sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('is_admin', sa.Boolean(), nullable=False),
-    sa.Column('orcid', sa.String(length=19), nullable=True),
-    sa.Column('website', sa.String(length=2048), nullable=True),
-    sa.Column('avatar_file', sa.String(length=64), nullable=True),
-    sa.Column('last_login_at', fediscience.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', fediscience.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', fediscience.db.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['actor_id'], ['actors.id'], name=op.f('fk_users_actor_id_actors'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('actor_id', name=op.f('uq_users_actor_id')),
-    sa.UniqueConstraint('email', name=op.f('uq_users_email')),
-    sa.UniqueConstraint('username_key', name=op.f('uq_users_username_key'))
-    )
     op.create_table('comments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('summary_id', sa.Integer(), nullable=False),
@@ -197,7 +245,6 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_comments_parent_id'), table_name='comments')
     op.drop_index(op.f('ix_comments_author_id'), table_name='comments')
     op.drop_table('comments')
-    op.drop_table('users')
     op.drop_index(op.f('ix_summaries_score'), table_name='summaries')
     op.drop_index(op.f('ix_summaries_published_at'), table_name='summaries')
     op.drop_index(op.f('ix_summaries_paper_id'), table_name='summaries')
@@ -207,7 +254,14 @@ def downgrade() -> None:
     op.drop_table('paper_lookups')
     op.drop_index(op.f('ix_paper_authors_name'), table_name='paper_authors')
     op.drop_table('paper_authors')
+    op.drop_index(op.f('ix_import_runs_user_id'), table_name='import_runs')
+    op.drop_table('import_runs')
+    op.drop_index(op.f('ix_api_tokens_user_id'), table_name='api_tokens')
+    op.drop_table('api_tokens')
+    op.drop_table('users')
     op.drop_index(op.f('ix_papers_year'), table_name='papers')
+    op.drop_index(op.f('ix_papers_venue_id'), table_name='papers')
     op.drop_table('papers')
+    op.drop_table('venues')
     op.drop_table('actors')
     # ### end Alembic commands ###
