@@ -149,5 +149,15 @@ def paper_add(identifier: str) -> None:
         click.echo(f"{found.title}\n{settings.base_url}/p/{found.public_id}")
 
 
+def _register_subcommands() -> None:
+    from .imports.cli import group as import_group
+    from .tokens.cli import group as token_group
+
+    main.add_command(import_group)
+    main.add_command(token_group)
+
+
+_register_subcommands()
+
 if __name__ == "__main__":
     main()

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from flask import Flask, abort, request
 
-from . import auth, comments, errors, home, papers, summaries, users
+from . import auth, browse, comments, errors, exports, feeds, home, imports, papers, search, summaries, users
+from .api import bp as api_bp
 from .templating import register_template_helpers
 
 
 def register_web(app: Flask) -> None:
     """Attach every blueprint, the error pages and the template helpers to the app."""
-    for blueprint in (auth.bp, home.bp, users.bp, papers.bp, summaries.bp, comments.bp):
+    blueprints = (auth.bp, home.bp, browse.bp, users.bp, papers.bp, summaries.bp, comments.bp, search.bp, feeds.bp)
+    for blueprint in (*blueprints, exports.bp, imports.bp, api_bp):
         app.register_blueprint(blueprint)
+    from ..app import csrf
+
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
     errors.register(app)
     register_template_helpers(app)
     app.before_request(refuse_nul_characters)
