@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask import Flask
 
@@ -140,8 +138,7 @@ def paper_add(identifier: str) -> None:
             run_lookup(lookup_id)
             lookup = get_lookup(public_id)
             if lookup.status != "done":
-                click.echo(f"error: {lookup.error}", err=True)
-                sys.exit(1)
+                raise click.ClickException(lookup.error or "the metadata could not be fetched")
             found = lookup.paper
         else:
             found = outcome.paper

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from ..db import db, utcnow
 from ..errors import Conflict, Invalid
 from ..signals import profile_updated, user_registered
-from .avatars import gravatar_url
 from .models import Actor, User
 from .orcid import InvalidOrcid, parse_orcid
 from .passwords import check_password, hash_password, needs_rehash
@@ -55,7 +54,7 @@ def register_user(username: str, email: str, password: str, *, is_admin: bool = 
         raise Conflict("This username is taken.", field="username")
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise Conflict("An account with this email address exists.", field="email")
-    actor = Actor(local=True, username=username, display_name=username, avatar_url=gravatar_url(email))
+    actor = Actor(local=True, username=username, display_name=username)
     user = User(actor=actor, username_key=username.lower(), email=email, password_hash=hash_password(password))
     user.is_admin = is_admin
     db.session.add(user)

@@ -75,7 +75,7 @@ def _profile_data(user: object) -> object:
         bio = user.actor.bio
         orcid = user.orcid or ""
         website = user.website or ""
-        use_gravatar = user.avatar_file is None
+        use_gravatar = bool(user.actor.avatar_url) and user.avatar_file is None
 
     return Data()
 
@@ -91,6 +91,8 @@ def _save_profile(user: object, form: ProfileForm) -> None:
         png = process_avatar(upload.read(), settings.max_avatar_bytes)
         user.avatar_file = store_avatar(settings.instance_path / "media", png)
         user.actor.avatar_url = settings.base_url + url_for("users.avatar", name=user.avatar_file)
-    elif form.use_gravatar.data:
+    elif form.use_gravatar.data:  # opt-in: Gravatar tells a third party who looks at the page
         user.avatar_file = None
         user.actor.avatar_url = gravatar_url(user.email)
+    elif user.avatar_file is None:
+        user.actor.avatar_url = None

@@ -165,9 +165,15 @@ def delete_queue_keys(connection: Any, queue_name: str) -> int:
     workers = [key for key in keys if key.startswith(b"rq:worker:")]
     if workers:
         connection.srem("rq:workers", *workers)
+    connection.srem("rq:queues", f"rq:queue:{queue_name}")
     if keys:
         connection.delete(*keys)
     return len(keys)
+
+
+def queue_is_gone(connection: Any, queue_name: str) -> bool:
+    """True when Redis holds nothing of this queue any more (keys, jobs, workers, its entry in rq:queues)."""
+    return not queue_keys(connection, queue_name) and not connection.sismember("rq:queues", f"rq:queue:{queue_name}")
 
 
 def unique_queue_name(kind: str) -> str:

@@ -3,12 +3,13 @@ metadata from the recorded arXiv server over real HTTP."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.system.harness import describe, query, run_cli
 from tests.system import harness
+from tests.system.harness import describe, query, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -30,13 +31,13 @@ def env(pg_database: str, recorded_base: str, tmp_path_factory: pytest.TempPathF
     return environment
 
 
-def assert_clean_failure(result: object, *needles: str) -> None:
+def assert_clean_failure(result: subprocess.CompletedProcess[str], *needles: str) -> None:
     """A non-zero exit with each message on stderr, and no Python traceback anywhere."""
-    text = describe(result)  # type: ignore[arg-type]
-    assert result.returncode != 0, text  # type: ignore[attr-defined]
+    text = describe(result)
+    assert result.returncode != 0, text
     for needle in needles:
-        assert needle in result.stderr, f"{needle!r} not on stderr:\n{text}"  # type: ignore[attr-defined]
-    assert "Traceback" not in result.stdout + result.stderr, text  # type: ignore[attr-defined]
+        assert needle in result.stderr, f"{needle!r} not on stderr:\n{text}"
+    assert "Traceback" not in result.stdout + result.stderr, text
 
 
 def test_init_is_idempotent(env: dict[str, str], pg_database: str) -> None:

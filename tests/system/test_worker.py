@@ -67,7 +67,7 @@ def instance(pg_database: str, recorded_base: str, tmp_path_factory: pytest.Temp
             server.dispose()
         finally:
             harness.delete_queue_keys(redis, queue_name)
-            assert harness.queue_keys(redis, queue_name) == []
+            assert harness.queue_is_gone(redis, queue_name)
             redis.close()
 
 
