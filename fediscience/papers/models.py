@@ -32,6 +32,7 @@ class Paper(PublicIdMixin, TimestampMixin, db.Model):
     landing_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     pdf_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     metadata_source: Mapped[str] = mapped_column(String(16), default="manual")
+    summary_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
 
     authors: Mapped[list["PaperAuthor"]] = relationship(
         order_by="PaperAuthor.position", cascade="all, delete-orphan", lazy="selectin"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..db import db, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
@@ -45,6 +45,7 @@ def create_summary(author: Actor, paper: Paper, source: str, *, draft: bool, pri
     if summary.is_public:
         summary.published_at = utcnow()
         db.session.flush()
+        refresh_summary_count(paper.id)
         summary_published.send(summary=summary)
     return summary
 
@@ -60,6 +61,8 @@ def edit_summary(summary: Summary, editor: Actor, source: str, *, draft: bool, p
         _add_revision(summary)
     summary.is_draft, summary.is_private = draft, private
     db.session.flush()
+    if was_public != summary.is_public:
+        refresh_summary_count(summary.paper_id)
     _announce_change(summary, was_public)
     return summary
 
@@ -67,11 +70,19 @@ def edit_summary(summary: Summary, editor: Actor, source: str, *, draft: bool, p
 def delete_summary(summary: Summary, actor: Actor) -> None:
     """Delete a summary with its revisions, votes and comments."""
     _check_owner(summary, actor)
-    was_public = summary.is_public
+    was_public, paper_id = summary.is_public, summary.paper_id
     db.session.delete(summary)
     db.session.flush()
+    refresh_summary_count(paper_id)
     if was_public:
         summary_withdrawn.send(summary=summary, deleted=True)
+
+
+def refresh_summary_count(paper_id: int) -> None:
+    """Recompute a paper's count of public summaries in one UPDATE (listings sort and show it)."""
+    public = ~Summary.is_draft & ~Summary.is_private
+    count = select(func.count(Summary.id)).where(Summary.paper_id == paper_id, public).scalar_subquery()
+    db.session.execute(update(Paper).where(Paper.id == paper_id).values(summary_count=count))
 
 
 def summary_by(author: Actor, paper: Paper) -> Summary | None:

@@ -1,30 +1,25 @@
-"""The home page: the latest public summaries."""
+"""The home page: public summaries by latest, popular (recent votes) or best score."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import select
 
-from ..db import db
-from ..summaries.models import Summary
+from ..summaries.listing import POPULAR_DAYS, TABS, list_summaries
 
 bp = Blueprint("home", __name__)
-PAGE_SIZE = 20
 MAX_PAGE = 10_000
+
+
+def page_argument() -> int:
+    """The ?page= argument, clamped to a sane range."""
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 @bp.route("/")
 def index() -> str:
-    """List the latest public summaries, newest first, paginated."""
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
-    query = (
-        select(Summary)
-        .where(~Summary.is_draft, ~Summary.is_private)
-        .order_by(Summary.published_at.desc(), Summary.id.desc())
-        .limit(PAGE_SIZE + 1)
-        .offset((page - 1) * PAGE_SIZE)
-    )
-    summaries = list(db.session.scalars(query))
-    return render_template(
-        "home.html", summaries=summaries[:PAGE_SIZE], page=page, has_next=len(summaries) > PAGE_SIZE
-    )
+    """List public summaries under the chosen tab, paginated."""
+    tab = request.args.get("tab", "latest")
+    if tab not in TABS:
+        tab = "latest"
+    listing = list_summaries(tab, page_argument())
+    return render_template("home.html", listing=listing, tab=tab, tabs=TABS, popular_days=POPULAR_DAYS)

@@ -167,7 +167,8 @@ def test_paper_page_shows_metadata_and_folds_the_abstract(app, client):
         db.session.commit()
         public_id = paper.public_id
     page = client.get(f"/p/{public_id}").get_data(as_text=True)
-    assert "Folded" in page and "Ada Lovelace, Alan Turing" in page and "NeurIPS - 2017" in page
+    assert "Folded" in page and ">Ada Lovelace</a>, <a" in page and "NeurIPS - 2017" in page
+    assert "/authors/Ada%20Lovelace" in page
     assert 'href="https://doi.org/10.5555/folded"' in page and 'href="https://arxiv.org/abs/1707.06684' in page
     assert '<details class="abstract">' in page and 'class="more"' in page
 

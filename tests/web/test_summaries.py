@@ -136,7 +136,8 @@ class _Scan(HTMLParser):
 
     @staticmethod
     def _ours(attrs: list[tuple[str, str | None]]) -> bool:
-        return dict(attrs).get("method") == "post"
+        attributes = dict(attrs)
+        return attributes.get("method") in ("post", "get") and (attributes.get("action") or "").startswith("/")
 
 
 def test_script_and_handlers_in_a_summary_never_reach_the_page(app, alice, paper_id):
