@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import PublicIdMixin, TimestampMixin, db, utcnow
@@ -16,7 +16,18 @@ class Summary(PublicIdMixin, TimestampMixin, db.Model):
     """One actor's summary of one paper: Markdown source and its stored, sanitised rendering."""
 
     __tablename__ = "summaries"
-    __table_args__ = (UniqueConstraint("paper_id", "author_id"),)
+    __table_args__ = (
+        UniqueConstraint("paper_id", "author_id"),
+        # Partial indexes serving the home tabs (latest, best) without sorting every summary.
+        Index(
+            "ix_summaries_public_latest", "published_at", "id",
+            postgresql_where=text("NOT is_draft AND NOT is_private"), sqlite_where=text("NOT is_draft AND NOT is_private"),
+        ),
+        Index(
+            "ix_summaries_public_best", "score", "published_at", "id",
+            postgresql_where=text("NOT is_draft AND NOT is_private"), sqlite_where=text("NOT is_draft AND NOT is_private"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
@@ -27,10 +38,10 @@ class Summary(PublicIdMixin, TimestampMixin, db.Model):
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
     share_token: Mapped[str] = mapped_column(String(64))
-    score: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    score: Mapped[int] = mapped_column(Integer, default=0)
     upvotes: Mapped[int] = mapped_column(Integer, default=0)
     downvotes: Mapped[int] = mapped_column(Integer, default=0)
-    published_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
 
     paper: Mapped[Paper] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[Actor] = relationship(lazy="joined", innerjoin=True)

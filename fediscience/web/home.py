@@ -15,6 +15,12 @@ def page_argument() -> int:
     return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
+@bp.route("/healthz")
+def healthz() -> tuple[str, int, dict[str, str]]:
+    """Liveness probe for load balancers (and the benchmarks' trivial route): no database, no template."""
+    return "ok", 200, {"Content-Type": "text/plain"}
+
+
 @bp.route("/")
 def index() -> str:
     """List public summaries under the chosen tab, paginated."""

@@ -183,8 +183,8 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_summaries_author_id'), 'summaries', ['author_id'], unique=False)
     op.create_index(op.f('ix_summaries_paper_id'), 'summaries', ['paper_id'], unique=False)
-    op.create_index(op.f('ix_summaries_published_at'), 'summaries', ['published_at'], unique=False)
-    op.create_index(op.f('ix_summaries_score'), 'summaries', ['score'], unique=False)
+    op.create_index('ix_summaries_public_best', 'summaries', ['score', 'published_at', 'id'], unique=False, postgresql_where=sa.text('NOT is_draft AND NOT is_private'), sqlite_where=sa.text('NOT is_draft AND NOT is_private'))
+    op.create_index('ix_summaries_public_latest', 'summaries', ['published_at', 'id'], unique=False, postgresql_where=sa.text('NOT is_draft AND NOT is_private'), sqlite_where=sa.text('NOT is_draft AND NOT is_private'))
     op.create_table('comments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('summary_id', sa.Integer(), nullable=False),
@@ -249,8 +249,8 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_comments_parent_id'), table_name='comments')
     op.drop_index(op.f('ix_comments_author_id'), table_name='comments')
     op.drop_table('comments')
-    op.drop_index(op.f('ix_summaries_score'), table_name='summaries')
-    op.drop_index(op.f('ix_summaries_published_at'), table_name='summaries')
+    op.drop_index('ix_summaries_public_latest', table_name='summaries', postgresql_where=sa.text('NOT is_draft AND NOT is_private'), sqlite_where=sa.text('NOT is_draft AND NOT is_private'))
+    op.drop_index('ix_summaries_public_best', table_name='summaries', postgresql_where=sa.text('NOT is_draft AND NOT is_private'), sqlite_where=sa.text('NOT is_draft AND NOT is_private'))
     op.drop_index(op.f('ix_summaries_paper_id'), table_name='summaries')
     op.drop_index(op.f('ix_summaries_author_id'), table_name='summaries')
     op.drop_table('summaries')
