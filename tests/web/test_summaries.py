@@ -137,6 +137,8 @@ class _Scan(HTMLParser):
     @staticmethod
     def _ours(attrs: list[tuple[str, str | None]]) -> bool:
         attributes = dict(attrs)
+        if attributes.get("type") == "application/ld+json":  # the page's JSON-LD: data, never run
+            return True
         return attributes.get("method") in ("post", "get") and (attributes.get("action") or "").startswith("/")
 
 
