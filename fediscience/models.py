@@ -1,6 +1,7 @@
 """Imports every model so that the metadata is complete (Alembic, create_all)."""
 
 from .comments.models import Comment
+from .federation.models import Activity, Delivery, Follow, InboxItem, Notification, RemoteHost, Tombstone
 from .imports.models import ImportRun
 from .papers.models import Paper, PaperAuthor, PaperLookup
 from .summaries.models import Summary, SummaryRevision
@@ -10,6 +11,7 @@ from .venues.models import Venue
 from .votes.models import Vote
 
 __all__ = [
+    "Activity", "Delivery", "Follow", "InboxItem", "Notification", "RemoteHost", "Tombstone",
     "Actor", "ApiToken", "Comment", "ImportRun", "Paper", "PaperAuthor",
     "PaperLookup", "Summary", "SummaryRevision", "User", "Venue", "Vote",
 ]

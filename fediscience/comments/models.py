@@ -25,6 +25,8 @@ class Comment(PublicIdMixin, TimestampMixin, db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
     uri: Mapped[str | None] = mapped_column(String(2048), unique=True, default=None)
+    url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
     source: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     edited_at: Mapped[datetime | None] = mapped_column(default=None)

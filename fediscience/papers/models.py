@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import PublicIdMixin, TimestampMixin, db, new_public_id, utcnow
@@ -32,6 +32,7 @@ class Paper(PublicIdMixin, TimestampMixin, db.Model):
     landing_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     pdf_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     metadata_source: Mapped[str] = mapped_column(String(16), default="manual")
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     summary_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
 
     authors: Mapped[list["PaperAuthor"]] = relationship(

@@ -33,6 +33,7 @@ class Summary(PublicIdMixin, TimestampMixin, db.Model):
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
     uri: Mapped[str | None] = mapped_column(String(2048), unique=True, default=None)
+    url: Mapped[str | None] = mapped_column(String(2048), default=None)
     source: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)

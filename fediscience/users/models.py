@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import PublicIdMixin, TimestampMixin, db
@@ -12,6 +12,7 @@ class Actor(PublicIdMixin, TimestampMixin, db.Model):
     """Whoever writes, comments or votes: a local user or a remote account."""
 
     __tablename__ = "actors"
+    __table_args__ = (Index("ix_actors_key_id", "key_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     local: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -22,6 +23,17 @@ class Actor(PublicIdMixin, TimestampMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(100), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     avatar_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    actor_type: Mapped[str] = mapped_column(String(16), default="Person", server_default="Person")
+    manually_approves_followers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    inbox_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    shared_inbox_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    outbox_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    followers_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    following_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    public_key_pem: Mapped[str | None] = mapped_column(Text, default=None)
+    private_key_pem: Mapped[str | None] = mapped_column(Text, default=None)
+    key_id: Mapped[str | None] = mapped_column(String(2048), default=None)
+    fetched_at: Mapped[datetime | None] = mapped_column(default=None)
 
     user: Mapped["User | None"] = relationship(back_populates="actor", uselist=False)
 
