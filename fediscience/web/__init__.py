@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, request
 
-from . import auth, browse, comments, errors, exports, feeds, home, imports, papers, search, summaries, users
+from . import auth, browse, comments, errors, exports, feeds, home, imports, papers, search, summaries, tokens, users
 from .api import bp as api_bp
 from .templating import register_template_helpers
 
@@ -12,7 +12,7 @@ from .templating import register_template_helpers
 def register_web(app: Flask) -> None:
     """Attach every blueprint, the error pages and the template helpers to the app."""
     blueprints = (auth.bp, home.bp, browse.bp, users.bp, papers.bp, summaries.bp, comments.bp, search.bp, feeds.bp)
-    for blueprint in (*blueprints, exports.bp, imports.bp, api_bp):
+    for blueprint in (*blueprints, exports.bp, imports.bp, tokens.bp, api_bp):
         app.register_blueprint(blueprint)
     from ..app import csrf
 
