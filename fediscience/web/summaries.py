@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -29,17 +31,12 @@ def write(paper_id: str) -> Response | tuple[str, int]:
     form = SummaryForm()
     preview, status = _preview_or_validate(form)
     if form.validate_on_submit() and not form.preview.data:
-        try:
-            summary = services.create_summary(
-                current_actor(), paper, form.source.data, draft=form.draft.data, private=form.private.data
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-            status = 400
-        else:
-            db.session.commit()
-            return redirect(url_for("summaries.show", public_id=summary.public_id))
+        saved = _save(form, lambda: services.create_summary(
+            current_actor(), paper, form.source.data, draft=form.draft.data, private=form.private.data
+        ))
+        if saved is not None:
+            return redirect(url_for("summaries.show", public_id=saved.public_id))
+        status = 400
     return render_template("summaries/edit.html", form=form, paper=paper, summary=None, preview=preview), status
 
 
@@ -55,17 +52,12 @@ def edit(public_id: str) -> Response | tuple[str, int]:
         form.draft.data, form.private.data = summary.is_draft, summary.is_private
     preview, status = _preview_or_validate(form)
     if form.validate_on_submit() and not form.preview.data:
-        try:
-            services.edit_summary(
-                summary, current_actor(), form.source.data, draft=form.draft.data, private=form.private.data
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-            status = 400
-        else:
-            db.session.commit()
-            return redirect(url_for("summaries.show", public_id=summary.public_id))
+        saved = _save(form, lambda: services.edit_summary(
+            summary, current_actor(), form.source.data, draft=form.draft.data, private=form.private.data
+        ))
+        if saved is not None:
+            return redirect(url_for("summaries.show", public_id=saved.public_id))
+        status = 400
     return render_template(
         "summaries/edit.html", form=form, paper=summary.paper, summary=summary, preview=preview
     ), status
@@ -126,6 +118,18 @@ def vote(public_id: str) -> Response:
         cast_vote(current_actor(), summary, value)
     db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("summaries.show", public_id=public_id)))
+
+
+def _save(form: SummaryForm, change: Callable[[], Summary]) -> Summary | None:
+    """Run a summary change and commit it; on a domain error, show it on the form and return None."""
+    try:
+        summary = change()
+    except DomainError as exc:
+        db.session.rollback()
+        show_domain_error(form, exc)
+        return None
+    db.session.commit()
+    return summary
 
 
 def _vote_value(text: str | None) -> int:
