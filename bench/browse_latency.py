@@ -66,6 +66,7 @@ def run_cli(env: dict[str, str], *args: str) -> None:
 
 
 FILL_STATEMENTS = [
+    "SELECT setseed(0.42)",
     # users and their actors
     """INSERT INTO actors (id, public_id, local, username, display_name, bio, created_at, updated_at)
        SELECT g, 'a' || lpad(g::text, 11, '0'), true, 'user' || g, 'User ' || g, '', now(), now()
@@ -83,7 +84,9 @@ FILL_STATEMENTS = [
               initcap(((:words)::text[])[1 + (g * 7) % :nwords] || ' ' || ((:words)::text[])[1 + (g * 13) % :nwords]
                       || ' for ' || ((:words)::text[])[1 + (g * 17) % :nwords]) || ' ' || g,
               'Venue ' || (1 + g % :venues) || ' ' || (2000 + g % 25), 1 + g % :venues, 2000 + g % 25,
-              array_to_string(ARRAY(SELECT ((:words)::text[])[1 + ((g * s * 31) % :nwords)] FROM generate_series(1, 80) s), ' '),
+              array_to_string(ARRAY(SELECT CASE WHEN s % 3 = 0 THEN ((:words)::text[])[1 + ((g * s * 31) % :nwords)]
+                                                ELSE 't' || floor(power(random(), 3) * 50000)::int END
+                                    FROM generate_series(1, 80) s), ' '),
               '["cs.LG"]', 'bench.' || g, 'bench', 'Author ' || (g % 20000) || ', Author ' || ((g * 7) % 20000), 0,
               now() - (g % 700) * interval '1 day', now()
        FROM generate_series(1, :papers) g""",
@@ -97,8 +100,10 @@ FILL_STATEMENTS = [
               t, '<p>' || t || '</p><p><math><semantics><mi>x</mi><annotation encoding="application/x-tex">x</annotation></semantics></math></p>',
               i % 50 = 0, i % 47 = 0, md5(i::text), 0, 0, 0,
               now() - (i % 730) * interval '1 day', now() - (i % 730) * interval '1 day', now()
-       FROM (SELECT i, array_to_string(ARRAY(SELECT ((:words)::text[])[1 + ((i * s * 7 + s) % :nwords)]
-                                             FROM generate_series(1, 150) s), ' ') AS t
+       FROM (SELECT i, array_to_string(ARRAY(
+                 SELECT CASE WHEN s % 3 = 0 THEN ((:words)::text[])[1 + ((i * s * 7 + s) % :nwords)]
+                             ELSE 't' || floor(power(random(), 3) * 50000)::int END
+                 FROM generate_series(1, 150) s), ' ') AS t
              FROM generate_series(0, :summaries - 1) i) rows""",
     """INSERT INTO summary_revisions (summary_id, number, source, html, created_at)
        SELECT id, 1, source, html, created_at FROM summaries""",
@@ -131,7 +136,7 @@ def fill(url: str, scale: float) -> None:
             started = time.perf_counter()
             used = {k: v for k, v in params.items() if f":{k}" in statement}
             connection.execute(sa.text(statement), used)
-            print(f"  {statement.split()[2]:<18} {time.perf_counter() - started:6.1f} s", flush=True)
+            print(f"  {' '.join(statement.split()[:3])[:40]:<42} {time.perf_counter() - started:6.1f} s", flush=True)
         for table in SEQUENCES:
             connection.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -171,7 +176,8 @@ def targets(url: str, scale: float) -> dict[str, list[str]]:
         "home latest": [f"/?tab=latest&page={1 + p % 5}" for p in papers],
         "home popular": [f"/?tab=popular&page={1 + p % 5}" for p in papers],
         "home best": [f"/?tab=best&page={1 + p % 5}" for p in papers],
-        "search": [f"/search?q={WORDS[p % len(WORDS)]}+{WORDS[(p * 7) % len(WORDS)]}" for p in papers],
+        # a vocabulary word with a mid-frequency long-tail term, as a reader's two-word query would be
+        "search": [f"/search?q={WORDS[p % len(WORDS)]}+t{500 + p % 5000}" for p in papers],
     }
 
 

@@ -37,6 +37,15 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
     init_jobs(app)
     register_web(app)
+    from .federation.subscriptions_keys import connect_key_signals
+
+    connect_key_signals(app)
+    from .notifications.subscriptions import connect as connect_notifications
+
+    connect_notifications(app)
+    from .federation.subscriptions_tombstones import connect as connect_tombstones
+
+    connect_tombstones(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
 

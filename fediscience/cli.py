@@ -147,11 +147,14 @@ def paper_add(identifier: str) -> None:
 
 
 def _register_subcommands() -> None:
+    from .federation.domains_cli import group as domains_group
     from .imports.cli import group as import_group
     from .tokens.cli import group as token_group
 
     main.add_command(import_group)
     main.add_command(token_group)
+    main.add_command(domains_group)
+    from .federation.cli import deliveries; main.add_command(deliveries)  # noqa: E702 (one line per command)
 
 
 _register_subcommands()

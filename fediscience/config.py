@@ -40,6 +40,19 @@ class Settings(BaseSettings):
     sweeper_interval: float = Field(default=30.0, gt=0)
     worker_burst: bool = False
     queue_name: str = "fediscience"
+    delivery_batch_size: int = Field(default=500, gt=0)  # inboxes per delivery job
+    delivery_signing_threads: int = Field(default=2, gt=0)
+    delivery_max_connections: int = Field(default=512, gt=0)
+    delivery_per_host_connections: int = Field(default=4, gt=0)
+    delivery_lease_seconds: float = Field(default=300.0, gt=0)
+    delivery_retry_base: float = Field(default=1.0, gt=0)  # scales the n**4+15 s back-off (tests use ms)
+    delivery_max_tries: int = Field(default=16, gt=0)
+    delivery_connect_timeout: float = Field(default=5.0, gt=0)
+    delivery_read_timeout: float = Field(default=10.0, gt=0)
+    delivery_total_timeout: float = Field(default=30.0, gt=0)
+    breaker_failures: int = Field(default=10, gt=0)
+    breaker_seconds: float = Field(default=60.0, gt=0)
+    unavailable_after_days: int = Field(default=7, gt=0)
 
     @field_validator("base_url")
     @classmethod

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import PublicIdMixin, db, utcnow
 from ..users.models import Actor
+
+if TYPE_CHECKING:
+    from ..comments.models import Comment
+    from ..summaries.models import Summary
 
 
 class Follow(db.Model):
@@ -129,3 +133,5 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(default=None)
 
     from_actor: Mapped[Actor | None] = relationship(foreign_keys=[from_actor_id], lazy="joined")
+    summary: Mapped["Summary | None"] = relationship(lazy="select")
+    comment: Mapped["Comment | None"] = relationship(lazy="select")

@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from ..db import db, utcnow
 from ..papers.models import PaperLookup
+from .deliver import sweep_deliveries
+from .inbox import sweep_inbox_items
 from .queue import runner_for
 
 
 def sweep() -> int:
-    """Re-enqueue pending paper look-ups that are due (lease expired) or were never started; returns how many."""
+    """Re-enqueue due paper look-ups, inbox items and deliveries (lease expired or never started); returns how many."""
     from .papers import run_lookup
 
     settings = current_app.extensions["fediscience.settings"]
@@ -27,4 +29,4 @@ def sweep() -> int:
     runner = runner_for(current_app)
     for lookup_id in ids:
         runner.enqueue(run_lookup, lookup_id)
-    return len(ids)
+    return len(ids) + sweep_inbox_items() + sweep_deliveries()

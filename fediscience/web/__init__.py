@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, abort, request
 
-from . import auth, browse, comments, errors, exports, feeds, home, imports, papers, search, summaries, tokens, users
+from . import (
+    auth, browse, comments, errors, exports, feeds, home, imports, papers, search, social, summaries, tokens, users,
+)
+from . import follow_requests, inbox
+from . import activitypub, wellknown
 from .api import bp as api_bp
 from .templating import register_template_helpers
 
@@ -12,11 +16,14 @@ from .templating import register_template_helpers
 def register_web(app: Flask) -> None:
     """Attach every blueprint, the error pages and the template helpers to the app."""
     blueprints = (auth.bp, home.bp, browse.bp, users.bp, papers.bp, summaries.bp, comments.bp, search.bp, feeds.bp)
-    for blueprint in (*blueprints, exports.bp, imports.bp, tokens.bp, api_bp):
+    blueprints += (social.bp,)
+    for blueprint in (*blueprints, exports.bp, imports.bp, tokens.bp, api_bp, inbox.bp, follow_requests.bp,
+                      activitypub.bp, wellknown.bp):
         app.register_blueprint(blueprint)
     from ..app import csrf
 
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
+    csrf.exempt(inbox.bp)  # inboxes authenticate with HTTP signatures, never with cookies
     errors.register(app)
     register_template_helpers(app)
     app.before_request(refuse_nul_characters)

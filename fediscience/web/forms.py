@@ -48,6 +48,7 @@ class ProfileForm(FlaskForm):
     website = StringField("Website", validators=[Optional(), Length(max=2048)])
     avatar = FileField("Avatar (PNG, JPEG, GIF or WebP)")
     use_gravatar = BooleanField("Use Gravatar instead of an uploaded picture")
+    manually_approves_followers = BooleanField("Lock my account: approve each new follower by hand")
 
 
 class PaperAddForm(FlaskForm):

@@ -9,6 +9,7 @@ from flask import Flask, url_for
 
 from ..papers.models import Paper
 from ..users.models import Actor
+from ..notifications.services import unread_count
 from .auth import current_user
 from .forms import LogoutForm
 
@@ -50,8 +51,10 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict[str, Any]:
+        user = current_user()
         return {
-            "current_user": current_user(),
+            "current_user": user,
+            "unread_notifications": unread_count(user.actor) if user else 0,
             "logout_form": LogoutForm(formdata=None),
             "site_name": app.extensions["fediscience.settings"].site_name,
         }

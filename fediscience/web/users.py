@@ -30,8 +30,11 @@ def profile(public_id: str) -> str:
     if not own:
         query = query.where(~Summary.is_draft, ~Summary.is_private)
     summaries = list(db.session.scalars(query.order_by(Summary.updated_at.desc())))
+    from .social import follow_state_of
+
     return render_template(
-        "users/profile.html", actor=actor, user=actor.user, summaries=summaries, own=own, sciscore=sciscore(actor)
+        "users/profile.html", actor=actor, user=actor.user, summaries=summaries, own=own, sciscore=sciscore(actor),
+        follow_state=follow_state_of(actor),
     )
 
 
@@ -76,12 +79,14 @@ def _profile_data(user: object) -> object:
         orcid = user.orcid or ""
         website = user.website or ""
         use_gravatar = bool(user.actor.avatar_url) and user.avatar_file is None
+        manually_approves_followers = user.actor.manually_approves_followers
 
     return Data()
 
 
 def _save_profile(user: object, form: ProfileForm) -> None:
     settings = current_app.extensions["fediscience.settings"]
+    user.actor.manually_approves_followers = bool(form.manually_approves_followers.data)  # before the signal
     services.update_profile(
         user, display_name=form.display_name.data or "", bio=form.bio.data or "",
         orcid=form.orcid.data or "", website=form.website.data or "",

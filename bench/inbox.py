@@ -1,0 +1,291 @@
+"""Inbox throughput: signed 1 KB Creates accepted per second by 2 gunicorn workers, ÷ a no-op POST route.
+
+Creates a dedicated PostgreSQL database, stores a remote actor (so its key is cached: no fetch), serves the app
+with `gunicorn -w 2` (RQ on Redis database 14 as the job runner; no worker runs, so jobs only accumulate), and
+POSTs pre-signed requests from a few client threads over raw sockets, alternating rounds of the inbox and of a
+no-op POST route added to the same app. Then times each step of one delivery in-process. Never part of CI.
+
+    .venv/bin/python bench/inbox.py                    # 3 rounds of 1500 requests per route
+    .venv/bin/python bench/inbox.py --requests 500 --rounds 1 --concurrency 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ADMIN_URL = os.environ.get("FEDISCIENCE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+DATABASE = "fs_bench_inbox"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+REMOTE = "https://remote.example/users/bench"
+
+
+def _stand_ins() -> list[str]:
+    """Modules of other engineers not written yet get the tests' stand-ins (remote_actors: a cached look-up)."""
+    from tests.federation_inbox.stand_ins import install
+
+    return install()
+
+
+def wsgi_app() -> Any:
+    """The app as gunicorn serves it, plus the no-op POST route the inbox is compared with."""
+    from flask import Response, request
+
+    _stand_ins()
+
+    from fediscience import create_app
+    from fediscience.app import csrf
+
+    app = create_app()
+
+    @app.post("/bench/noop")
+    @csrf.exempt
+    def noop() -> Response:
+        request.get_data()
+        return Response(status=202)
+
+    return app
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _environment(port: int, instance: str) -> dict[str, str]:
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{DATABASE}"
+    return {
+        **os.environ, "FEDISCIENCE_DATABASE_URL": url, "FEDISCIENCE_REDIS_URL": REDIS_URL,
+        "FEDISCIENCE_BASE_URL": f"http://127.0.0.1:{port}", "FEDISCIENCE_SECRET_KEY": "bench-secret-key-long-enough",
+        "FEDISCIENCE_INSTANCE_PATH": instance, "FEDISCIENCE_ALLOW_PRIVATE_ADDRESSES": "true",
+    }
+
+
+def prepare(env: dict[str, str], async_commit: bool) -> Any:
+    """A fresh database with the remote actor cached; returns the app and the actor's key pair."""
+    from fediscience import create_app
+    from fediscience.activitypub import generate_key_pair
+    from fediscience.db import db
+    from fediscience.migrate import upgrade
+    from fediscience.users.models import Actor
+
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
+        if async_commit:  # what an asynchronous commit of inbox items would gain (not what the app does)
+            connection.execute(sa.text(f'ALTER DATABASE "{DATABASE}" SET synchronous_commit = off'))
+    os.environ.update(env)
+    app = create_app()
+    upgrade(app)
+    keys = generate_key_pair()
+    with app.app_context():
+        db.session.add(Actor(local=False, username="bench", domain="remote.example", uri=REMOTE,
+                             inbox_url=f"{REMOTE}/inbox", key_id=f"{REMOTE}#main-key", public_key_pem=keys.public_pem))
+        db.session.commit()
+        db.engine.dispose()
+    return app, keys
+
+
+def create_body(number: int, run: str) -> bytes:
+    """A Create of a public Note, about 1 KB."""
+    note = {
+        "id": f"{REMOTE}/notes/{run}-{number}", "type": "Note", "attributedTo": REMOTE,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [f"{REMOTE}/followers"],
+        "content": "<p>" + ("A summary of a paper with some maths in it. " * 16) + "</p>",
+    }
+    activity = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{note['id']}/activity",
+                "type": "Create", "actor": REMOTE, "object": note}
+    return json.dumps(activity).encode()
+
+
+def raw_request(path: str, host: str, headers: dict[str, str], body: bytes) -> bytes:
+    """The bytes of one HTTP/1.1 POST."""
+    lines = [f"POST {path} HTTP/1.1", f"Host: {host}", f"Content-Length: {len(body)}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items() if name.lower() != "host"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def signed_requests(count: int, port: int, keys: Any, run: str) -> list[bytes]:
+    """`count` inbox POSTs, each a distinct Create, signed in advance (signing is not what is measured)."""
+    from fediscience.activitypub import load_private_key, sign_request
+
+    private = load_private_key(keys.private_pem)
+    url, host = f"http://127.0.0.1:{port}/inbox", f"127.0.0.1:{port}"
+    out = []
+    for number in range(count):
+        body = create_body(number, run)
+        headers = sign_request("POST", url, key_id=f"{REMOTE}#main-key", private_key=private, body=body)
+        out.append(raw_request("/inbox", host, headers, body))
+    return out
+
+
+def noop_requests(count: int, port: int) -> list[bytes]:
+    """`count` POSTs of the same size to the no-op route."""
+    body = create_body(0, "noop")
+    headers = {"Content-Type": "application/activity+json"}
+    return [raw_request("/bench/noop", f"127.0.0.1:{port}", headers, body)] * count
+
+
+def send_all(port: int, requests: list[bytes], concurrency: int) -> tuple[float, dict[str, int]]:
+    """Send every request from `concurrency` threads; (seconds, count per status line)."""
+    statuses: dict[str, int] = {}
+    lock, position = threading.Lock(), iter(range(len(requests)))
+
+    def worker() -> None:
+        while True:
+            with lock:
+                index = next(position, None)
+            if index is None:
+                return
+            status = _one(port, requests[index])
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start, statuses
+
+
+def _one(port: int, payload: bytes) -> str:
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(payload)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer.split(b"\r\n", 1)[0].decode()[9:12]
+
+
+def wait_until_up(port: int, timeout: float = 30) -> None:
+    """Wait until the server answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("gunicorn did not start")
+
+
+def breakdown(app: Any, keys: Any, port: int, repeat: int = 300) -> dict[str, float]:
+    """Milliseconds per step of one delivery, in-process (the same code paths as the view)."""
+    from redis import Redis
+    from rq import Queue
+
+    from fediscience.activitypub import SignedRequest, check_request, load_private_key, sign_request
+    from fediscience.db import db
+    from fediscience.federation.inbox import parse_body, refuse_blocked, store, verified_signer
+
+    private = load_private_key(keys.private_pem)
+    url = f"http://127.0.0.1:{port}/inbox"
+    prepared = []
+    for number in range(repeat):
+        body = create_body(number, "breakdown")
+        headers = sign_request("POST", url, key_id=f"{REMOTE}#main-key", private_key=private, body=body)
+        prepared.append(SignedRequest("POST", "/inbox", headers, body))
+    results: dict[str, float] = {}
+
+    def timed(name: str, step: Callable[[SignedRequest], Any]) -> None:
+        start = time.perf_counter()
+        for request in prepared:
+            step(request)
+        results[name] = (time.perf_counter() - start) * 1000 / repeat
+
+    host = f"127.0.0.1:{port}"
+    with app.app_context():
+        timed("check_request (Date, Digest, headers)", lambda r: check_request(r, expected_host=host))
+        timed("parse JSON + read_activity", lambda r: parse_body(r.body))
+        timed("domain block query", lambda r: refuse_blocked([REMOTE]))
+        timed("key look-up (cached actor row) + RSA verify", lambda r: verified_signer(r, check_request(r)))
+
+        def insert_commit(request: SignedRequest) -> None:
+            store(parse_body(request.body))
+            db.session.commit()
+
+        timed("INSERT … ON CONFLICT + COMMIT + rq.enqueue (after commit)", insert_commit)
+        queue = Queue("bench-breakdown", connection=Redis.from_url(REDIS_URL))
+        timed("rq.enqueue alone", lambda r: queue.enqueue(print, 1))
+        connection = Redis.from_url(REDIS_URL)
+        timed("Redis LPUSH alone", lambda r: connection.lpush("bench-lpush", 1))
+        db.engine.dispose()
+    return results
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1500, help="requests per route per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=6)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--async-commit", action="store_true", help="run with synchronous_commit = off")
+    args = parser.parse_args()
+
+    missing = _stand_ins()
+    if missing:
+        print(f"stand-ins from tests/federation_inbox for: {', '.join(missing)}")
+    port = _free_port()
+    instance = tempfile.mkdtemp(prefix="fs-bench-inbox-")
+    env = _environment(port, instance)
+    app, keys = prepare(env, args.async_commit)
+    from redis import Redis
+
+    Redis.from_url(REDIS_URL).flushdb()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "--pythonpath", str(ROOT), "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--chdir",
+         str(ROOT / "bench"), "--log-level", "warning", "inbox:wsgi_app()"], env=env,
+    )
+    try:
+        wait_until_up(port)
+        send_all(port, noop_requests(200, port), args.concurrency)  # warm up both routes
+        send_all(port, signed_requests(200, port, keys, "warmup"), args.concurrency)
+        inbox_rates, noop_rates = [], []
+        for round_number in range(args.rounds):
+            signed = signed_requests(args.requests, port, keys, f"round{round_number}")
+            seconds, statuses = send_all(port, noop_requests(args.requests, port), args.concurrency)
+            assert statuses == {"202": args.requests}, statuses
+            noop_rates.append(args.requests / seconds)
+            seconds, statuses = send_all(port, signed, args.concurrency)
+            assert statuses == {"202": args.requests}, statuses
+            inbox_rates.append(args.requests / seconds)
+            print(f"round {round_number + 1}: no-op {noop_rates[-1]:7.0f}/s   inbox {inbox_rates[-1]:7.0f}/s"
+                  f"   ratio {inbox_rates[-1] / noop_rates[-1]:.2f}")
+        stored = sa.create_engine(env["FEDISCIENCE_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
+        with stored.connect() as connection:
+            items = connection.scalar(sa.text("SELECT count(*) FROM inbox_items"))
+        stored.dispose()
+        jobs = Redis.from_url(REDIS_URL).llen("rq:queue:fediscience")
+        inbox, noop = sorted(inbox_rates)[len(inbox_rates) // 2], sorted(noop_rates)[len(noop_rates) // 2]
+        print(f"\nmedian: no-op {noop:.0f}/s, inbox {inbox:.0f}/s, ratio {inbox / noop:.2f} (goal ≥ 0.6)")
+        print(f"stored inbox items: {items}; RQ jobs waiting: {jobs}")
+    finally:
+        server.terminate()
+        server.wait(10)
+    print("\nper delivery, in-process (ms):")
+    for name, value in breakdown(app, keys, port).items():
+        print(f"  {value:6.3f}  {name}")
+    Redis.from_url(REDIS_URL).flushdb()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""Receiving activities: size cap, signature and Digest checks, the signer's key, domain blocks, storing.
+
+A request either fails with an `InboxError` (4xx, nothing stored) or yields an `Outcome`: stored as a pending
+`InboxItem` (unique on the activity id; a duplicate is a no-op) with its processing job enqueued after commit,
+or answered 202 and dropped (a `Delete` of an actor we cannot or need not act on). The caller commits.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..activitypub import (
+    ActivityError,
+    BadSignature,
+    InvalidKey,
+    ProtocolError,
+    SignatureError,
+    SignatureParams,
+    SignedRequest,
+    actor_id_of_key,
+    check_request,
+    load_public_key,
+    verify_signature,
+)
+from ..activitypub.parse import IncomingActivity, has_as_context, read_activity
+from ..db import db, utcnow
+from ..users.models import Actor
+from .models import InboxItem, RemoteHost
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class InboxError(Exception):
+    """A refused delivery: the HTTP status and a reason for the JSON answer; nothing was stored."""
+
+    def __init__(self, status: int, reason: str, code: str = "refused") -> None:
+        super().__init__(reason)
+        self.status, self.reason, self.code = status, reason, code
+
+    def as_json(self) -> dict[str, str]:
+        """The answer body: {"error": reason, "code": code}."""
+        return {"error": self.reason, "code": self.code}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of an accepted delivery: stored (item id), a duplicate, or dropped (with why)."""
+
+    item_id: int | None = None
+    duplicate: bool = False
+    dropped: str | None = None
+
+
+def too_large() -> InboxError:
+    """The 413 refusal of a body over MAX_BODY_BYTES."""
+    return InboxError(413, f"the body is larger than {MAX_BODY_BYTES} bytes", "too_large")
+
+
+def receive(request: SignedRequest, *, expected_host: str) -> Outcome:
+    """Verify a POSTed activity and store it (the caller commits); InboxError says why it was refused."""
+    params = _checked(request, expected_host)
+    activity = parse_body(request.body or b"")
+    refuse_blocked((params.key_id, activity.actor))
+    if _is_actor_delete(activity):
+        return _receive_actor_delete(request, params, activity)
+    signer = verified_signer(request, params)
+    if signer.uri != activity.actor:
+        raise InboxError(
+            401, f"the request is signed by {signer.uri}, not by the activity's actor {activity.actor}", "signer_mismatch"
+        )
+    return store(activity)
+
+
+def _checked(request: SignedRequest, expected_host: str) -> SignatureParams:
+    try:
+        return check_request(request, expected_host=expected_host)
+    except SignatureError as exc:
+        raise InboxError(401, exc.reason, exc.code) from None
+
+
+def parse_body(body: bytes) -> IncomingActivity:
+    """The body as a structurally valid activity with the ActivityStreams @context; InboxError 400 otherwise."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        raise InboxError(400, "the body is not valid JSON", "bad_json") from None
+    if b"\\u" in body:
+        _refuse_unstorable(doc)
+    if not has_as_context(doc):
+        raise InboxError(400, "the activity's @context does not include ActivityStreams", "bad_context")
+    try:
+        return read_activity(doc)
+    except ActivityError as exc:
+        raise InboxError(400, exc.reason, exc.code) from None
+
+
+def _refuse_unstorable(doc: Any) -> None:
+    """Escaped NULs and lone surrogates parse in Python but PostgreSQL refuses them: a 400, not a 500."""
+    text = json.dumps(doc, ensure_ascii=False)
+    if "\x00" in text:
+        raise InboxError(400, "the body contains a NUL character", "bad_json")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InboxError(400, "the body contains an unpaired surrogate", "bad_json") from None
+
+
+def hosts_of(urls: Iterable[str]) -> set[str]:
+    """Every host a block may name for these URLs: host:port, host, and each parent domain."""
+    found: set[str] = set()
+    for url in urls:
+        parts = urlsplit(url)
+        hostname = (parts.hostname or "").lower()
+        if not hostname:
+            continue
+        found.update({parts.netloc.lower().rpartition("@")[2], hostname})
+        if not _is_ip(hostname):
+            labels = hostname.split(".")
+            found.update(".".join(labels[index:]) for index in range(1, len(labels) - 1))
+    return found
+
+
+def _is_ip(hostname: str) -> bool:
+    try:
+        ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return True
+
+
+def refuse_blocked(urls: Iterable[str]) -> None:
+    """InboxError 403 if any of the URLs' hosts (or a parent domain) is blocked."""
+    hosts = hosts_of(urls)
+    if not hosts:
+        return
+    blocked = db.session.scalar(select(RemoteHost.host).where(RemoteHost.host.in_(hosts), RemoteHost.blocked).limit(1))
+    if blocked is not None:
+        raise InboxError(403, f"the domain {blocked} is blocked on this instance", "domain_blocked")
+
+
+def public_key_of(actor: Actor) -> object:
+    """The actor's loaded public key (load_public_key caches it per PEM); InboxError 401 if absent or unusable."""
+    if not actor.public_key_pem:
+        raise InboxError(401, f"the actor {actor.uri} has no public key", "no_public_key")
+    try:
+        return load_public_key(actor.public_key_pem)
+    except (InvalidKey, ValueError):
+        raise InboxError(401, f"the public key of {actor.uri} cannot be used", "invalid_key") from None
+
+
+def _signer(key_id: str, *, refresh: bool) -> Actor:
+    from .client import FetchError, GoneError
+    from .remote_actors import actor_for_key_id
+
+    try:
+        return actor_for_key_id(key_id, refresh=refresh)
+    except GoneError:
+        raise InboxError(401, f"the signer's key {key_id} is gone", "key_gone") from None
+    except (FetchError, ProtocolError) as exc:
+        raise InboxError(401, f"the signer's key {key_id} could not be fetched: {exc}", "unknown_key") from None
+
+
+def verified_signer(request: SignedRequest, params: SignatureParams) -> Actor:
+    """The actor whose key verifies the signature: the cached key, else the key refetched once."""
+    signer = _signer(params.key_id, refresh=False)
+    try:
+        verify_signature(request, params, public_key_of(signer))
+        return signer
+    except (BadSignature, InboxError):
+        pass  # a rotated key: refetch it once (as Mastodon does)
+    signer = _signer(params.key_id, refresh=True)
+    try:
+        verify_signature(request, params, public_key_of(signer))
+    except SignatureError as exc:
+        raise InboxError(401, exc.reason, exc.code) from None
+    return signer
+
+
+def _is_actor_delete(activity: IncomingActivity) -> bool:
+    return activity.type == "Delete" and activity.object_id == activity.actor
+
+
+def _receive_actor_delete(request: SignedRequest, params: SignatureParams, activity: IncomingActivity) -> Outcome:
+    """`Delete` of an actor: act only on the cached key, or on a refetch answering 404/410; otherwise drop."""
+    actor = db.session.scalar(select(Actor).where(Actor.uri == activity.actor, ~Actor.local))
+    if actor is None:
+        return Outcome(dropped="a Delete of an actor we do not know")
+    if params.key_id != actor.key_id and actor_id_of_key(params.key_id) != actor.uri:
+        raise InboxError(401, f"the key {params.key_id} is not the key of {actor.uri}", "signer_mismatch")
+    try:
+        verify_signature(request, params, public_key_of(actor))
+    except (SignatureError, InboxError):
+        if not _actor_is_gone(actor.uri):
+            return Outcome(dropped="a Delete of an actor that neither verifies nor is gone")
+    return store(activity)
+
+
+def _actor_is_gone(uri: str) -> bool:
+    from .client import FetchError, GoneError
+    from .remote_actors import resolve_actor_uri
+
+    try:
+        resolve_actor_uri(uri, refresh=True)
+    except GoneError:
+        return True
+    except (FetchError, ProtocolError):
+        return False
+    return False
+
+
+def store(activity: IncomingActivity) -> Outcome:
+    """Insert the activity as a pending InboxItem unless its id is known; enqueue its job after commit."""
+    from ..jobs.inbox import process_inbox_item
+    from ..jobs.queue import enqueue_after_commit
+
+    values = {
+        "activity_uri": activity.id,
+        "actor_uri": activity.actor,
+        "activity_type": activity.type[:32],
+        "payload": activity.raw,
+        "status": "pending",
+        "attempts": 0,
+        "received_at": utcnow(),
+    }
+    item_id = db.session.scalar(_insert_ignoring_duplicate(values).returning(InboxItem.id))
+    if item_id is None:
+        return Outcome(duplicate=True)
+    enqueue_after_commit(process_inbox_item, item_id)
+    return Outcome(item_id=item_id)
+
+
+def _insert_ignoring_duplicate(values: dict[str, Any]) -> Any:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(InboxItem).values(**values).on_conflict_do_nothing(index_elements=["activity_uri"])

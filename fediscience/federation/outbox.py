@@ -1,0 +1,77 @@
+"""Sending an activity: its row and one delivery row per distinct inbox, in the caller's transaction.
+
+The rows are the ledger; the delivery jobs (one per activity, or per chunk of inboxes, never one per delivery)
+are enqueued only once the transaction commits, so a rollback leaves neither rows nor jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import insert
+
+from ..activitypub.parse import id_of
+from ..db import db, new_public_id, utcnow
+from ..jobs.queue import enqueue_after_commit
+from ..users.models import Actor
+from . import urls
+from .delivery_keys import ensure_actor_keys
+from .hosts import blocked_hosts, host_of
+from .models import Activity, Delivery
+
+log = logging.getLogger(__name__)
+_MAX_URL = 2048
+
+
+def send_activity(actor: Actor, payload: dict[str, Any], inboxes: Iterable[str]) -> Activity:
+    """Record the activity and its deliveries (distinct remote inboxes, blocked hosts skipped); send after commit."""
+    ensure_actor_keys(actor)
+    activity = _activity_row(actor, payload)
+    targets = deliverable(inboxes)
+    if targets:
+        now = utcnow()
+        rows = [{"activity_id": activity.id, "inbox_url": url, "host": host_of(url), "state": "pending",
+                 "tries": 0, "next_try_at": now, "created_at": now} for url in targets]
+        ids = list(db.session.scalars(insert(Delivery).returning(Delivery.id), rows))
+        size = current_app.extensions["fediscience.settings"].delivery_batch_size
+        from ..jobs.deliver import deliver_activity
+
+        for start in range(0, len(ids), size):
+            enqueue_after_commit(deliver_activity, activity.id, ids[start:start + size])
+    return activity
+
+
+def _activity_row(actor: Actor, payload: dict[str, Any]) -> Activity:
+    public_id = new_public_id()
+    if not payload.get("id"):
+        payload = {**payload, "id": urls.activity_url(public_id)}
+    activity = Activity(
+        public_id=public_id,
+        uri=payload["id"],
+        actor_id=actor.id,
+        activity_type=str(payload.get("type") or "")[:32],
+        object_uri=id_of(payload.get("object")),
+        payload=payload,
+    )
+    db.session.add(activity)
+    db.session.flush()
+    return activity
+
+
+def deliverable(inboxes: Iterable[str]) -> list[str]:
+    """The distinct http(s) inboxes, in order, that are neither ours nor on a blocked host."""
+    own = {urlsplit(urls.base_url()).netloc.lower(), current_app.extensions["fediscience.settings"].host.lower()}
+    distinct = []
+    for url in dict.fromkeys(inboxes):
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or len(url) > _MAX_URL:
+            log.warning("not delivering to %r: not an http(s) URL", url)
+            continue
+        if host_of(url) not in own:
+            distinct.append(url)
+    blocked = blocked_hosts(distinct)
+    return [url for url in distinct if host_of(url) not in blocked]

@@ -1,0 +1,34 @@
+"""Whom an activity goes to: inboxes of followers and of given actors, shared inboxes preferred, deduplicated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+
+from ..db import db
+from ..users.models import Actor
+from .models import Follow
+
+
+def follower_inboxes(actor: Actor) -> list[str]:
+    """The distinct inboxes of an actor's accepted remote followers (one per shared inbox)."""
+    inbox = func.coalesce(Actor.shared_inbox_url, Actor.inbox_url)
+    query = (
+        select(inbox)
+        .join(Follow, Follow.follower_id == Actor.id)
+        .where(Follow.followee_id == actor.id, Follow.state == "accepted", ~Actor.local, inbox.is_not(None))
+        .distinct()
+        .order_by(inbox)
+    )
+    return list(db.session.scalars(query))
+
+
+def inboxes_of(actors: Iterable[Actor]) -> list[str]:
+    """The distinct inboxes of these remote actors, shared inbox preferred, in the order given."""
+    found: dict[str, None] = {}
+    for actor in actors:
+        inbox = actor.shared_inbox_url or actor.inbox_url
+        if not actor.local and inbox:
+            found.setdefault(inbox, None)
+    return list(found)

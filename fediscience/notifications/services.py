@@ -1,0 +1,61 @@
+"""In-app notifications: new followers, follow requests, comments and replies on your summaries, mentions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from ..comments.models import Comment
+from ..db import db, utcnow
+from ..federation.models import Notification
+from ..summaries.models import Summary
+from ..users.models import Actor
+
+KINDS = ("follow", "follow_request", "comment", "reply", "mention")
+
+
+def notify(
+    recipient: Actor, kind: str, *, from_actor: Actor | None = None,
+    summary: Summary | None = None, comment: Comment | None = None,
+) -> Notification | None:
+    """Notify a local actor (never about their own doing); returns None when nobody is to be told."""
+    if not recipient.local or recipient.user is None or (from_actor is not None and from_actor.id == recipient.id):
+        return None
+    notification = Notification(
+        recipient_id=recipient.id, kind=kind, from_actor_id=from_actor.id if from_actor else None,
+        summary_id=summary.id if summary else None, comment_id=comment.id if comment else None,
+    )
+    db.session.add(notification)
+    return notification
+
+
+def notify_comment(comment: Comment, summary: Summary, parent: Comment | None) -> None:
+    """Tell the summary's author about a comment, and the parent comment's author about a reply."""
+    told = set()
+    if parent is not None and parent.author_id != comment.author_id:
+        notify(parent.author, "reply", from_actor=comment.author, summary=summary, comment=comment)
+        told.add(parent.author_id)
+    if summary.author_id not in told:
+        notify(summary.author, "comment", from_actor=comment.author, summary=summary, comment=comment)
+
+
+def notifications_for(actor: Actor, limit: int = 50) -> list[Notification]:
+    """The actor's latest notifications, newest first."""
+    query = select(Notification).where(Notification.recipient_id == actor.id)
+    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+
+
+def unread_count(actor: Actor) -> int:
+    """How many notifications the actor has not seen."""
+    query = select(func.count(Notification.id)).where(
+        Notification.recipient_id == actor.id, Notification.read_at.is_(None)
+    )
+    return db.session.scalar(query) or 0
+
+
+def mark_all_read(actor: Actor) -> None:
+    """Mark every notification of the actor as read."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.recipient_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
