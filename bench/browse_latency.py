@@ -176,8 +176,9 @@ def targets(url: str, scale: float) -> dict[str, list[str]]:
         "home latest": [f"/?tab=latest&page={1 + p % 5}" for p in papers],
         "home popular": [f"/?tab=popular&page={1 + p % 5}" for p in papers],
         "home best": [f"/?tab=best&page={1 + p % 5}" for p in papers],
-        # a vocabulary word with a mid-frequency long-tail term, as a reader's two-word query would be
-        "search": [f"/search?q={WORDS[p % len(WORDS)]}+t{500 + p % 5000}" for p in papers],
+        # two long-tail terms, as a reader's query would be (the 40 vocabulary words fill a third of every text,
+        # far denser than any real word once stop words are gone, so they make no realistic query)
+        "search": [f"/search?q=t{200 + p % 3000}+t{50 + p % 400}" for p in papers],
     }
 
 
