@@ -5,16 +5,9 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from ..db import db
-from .highlight import ELLIPSIS, MARK_CLOSE, MARK_OPEN
+from .headline import MAX_TEXT, headline
 from .results import RawHit
 
-# ts_headline's parser drops anything that looks like an HTML tag (`$a<b$ … $c>d$` too), so '<' goes in as a
-# stand-in character and comes back out before escaping.
-LT_STAND_IN = "\ue002"
-HEADLINE_OPTIONS = (
-    f'StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=20, MinWords=8, MaxFragments=2, '
-    f'FragmentDelimiter=" {ELLIPSIS} "'
-)
 # Weights of D, C, B, A (A title, B authors, C abstract and summary text): C below the default 0.2 so that a few
 # mentions in a long text do not outrank a title, as bm25's title weight ensures on SQLite.
 RANK_WEIGHTS = "{0.1, 0.1, 0.4, 1.0}"
@@ -41,10 +34,9 @@ _PAGE = text(f"""
     {_hits("ts_rank_cd(CAST(:weights AS real[]), {table}.search_vector, query.q)")},
     page AS (SELECT * FROM hits ORDER BY score DESC, kind, ref_id LIMIT :limit OFFSET :offset)
     SELECT page.kind, page.ref_id, page.score,
-           ts_headline('english', replace(
-               CASE WHEN page.kind = 'summary' THEN summaries.source
-                    ELSE concat_ws(' — ', papers.title, nullif(papers.authors_text, ''), papers.abstract) END,
-               '<', :lt), query.q, :options) AS snippet
+           left(CASE WHEN page.kind = 'summary' THEN summaries.source
+                     ELSE concat_ws(' — ', papers.title, nullif(papers.authors_text, ''), papers.abstract) END,
+                :max_text) AS snippet
     FROM page CROSS JOIN query
     LEFT JOIN papers ON page.kind = 'paper' AND papers.id = page.ref_id
     LEFT JOIN summaries ON page.kind = 'summary' AND summaries.id = page.ref_id
@@ -58,13 +50,8 @@ def find(terms: list[str], limit: int, offset: int) -> tuple[list[RawHit], int]:
     total = db.session.execute(_COUNT, {"terms": words}).scalar_one()
     if total <= offset:
         return [], total
-    params = {
-        "terms": words, "weights": RANK_WEIGHTS, "limit": limit, "offset": offset,
-        "lt": LT_STAND_IN, "options": HEADLINE_OPTIONS,
-    }
+    params = {"terms": words, "weights": RANK_WEIGHTS, "limit": limit, "offset": offset, "max_text": MAX_TEXT}
     rows = db.session.execute(_PAGE, params)
-    return [RawHit(row.kind, row.ref_id, float(row.score), _restore(row.snippet or "")) for row in rows], total
+    return [RawHit(row.kind, row.ref_id, float(row.score), headline(row.snippet or "", terms)) for row in rows], total
 
 
-def _restore(snippet: str) -> str:
-    return snippet.replace(LT_STAND_IN, "<")
