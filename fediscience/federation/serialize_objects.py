@@ -25,6 +25,7 @@ from ..activitypub import PUBLIC, vocab
 from ..activitypub.hashtags import hashtag_name
 from ..comments.models import Comment
 from ..db import db
+from ..papers.citation import citation
 from ..papers.models import Paper
 from ..summaries.models import Summary, SummaryRevision
 from ..users.models import Actor
@@ -37,11 +38,8 @@ _UNSET: Any = object()
 
 
 def paper_citation(paper: Paper) -> str:
-    """The one-line citation pages show: up to three authors (et al.), venue - year."""
-    authors = paper.author_names
-    names = ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else "")
-    where = " - ".join(str(part) for part in (paper.venue, paper.year) if part)
-    return " · ".join(part for part in (names, where) if part)
+    """The one-line citation pages show (see papers.citation)."""
+    return citation(paper)
 
 
 def paper_identifiers(paper: Paper) -> dict[str, str]:

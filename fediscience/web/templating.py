@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, url_for
 
-from ..papers.models import Paper
+from ..papers.citation import citation
 from ..users.models import Actor
 from ..notifications.services import unread_count
 from .auth import current_user
@@ -24,14 +24,6 @@ def actor_url(actor: Actor) -> str:
 def avatar_url(actor: Actor) -> str:
     """The avatar to show for an actor (uploaded, Gravatar or remote), or the default picture."""
     return actor.avatar_url or url_for("static", filename="avatar.svg")
-
-
-def citation(paper: Paper) -> str:
-    """A one-line citation: authors, venue, year."""
-    authors = paper.author_names
-    names = ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else "")
-    where = " - ".join(str(part) for part in (paper.venue, paper.year) if part)
-    return " · ".join(part for part in (names, where) if part)
 
 
 def timeago(moment: datetime | None) -> str:
