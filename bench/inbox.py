@@ -34,18 +34,9 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 REMOTE = "https://remote.example/users/bench"
 
 
-def _stand_ins() -> list[str]:
-    """Modules of other engineers not written yet get the tests' stand-ins (remote_actors: a cached look-up)."""
-    from tests.federation_inbox.stand_ins import install
-
-    return install()
-
-
 def wsgi_app() -> Any:
     """The app as gunicorn serves it, plus the no-op POST route the inbox is compared with."""
     from flask import Response, request
-
-    _stand_ins()
 
     from fediscience import create_app
     from fediscience.app import csrf
@@ -241,9 +232,6 @@ def main() -> None:
     parser.add_argument("--async-commit", action="store_true", help="run with synchronous_commit = off")
     args = parser.parse_args()
 
-    missing = _stand_ins()
-    if missing:
-        print(f"stand-ins from tests/federation_inbox for: {', '.join(missing)}")
     port = _free_port()
     instance = tempfile.mkdtemp(prefix="fs-bench-inbox-")
     env = _environment(port, instance)

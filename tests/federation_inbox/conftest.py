@@ -22,11 +22,8 @@ from fediscience.activitypub.keys import KeyPair
 from fediscience.db import db
 from fediscience.users.models import Actor
 from tests.conftest import _settings, _truncate_all
-from tests.federation_inbox import stand_ins
 from tests.helpers import PASSWORD, wait_for_jobs
 from tests.papers.recorded import recorded_transport
-
-STAND_INS = stand_ins.install()  # only for modules that do not exist yet; empty once they all do
 
 
 # The remote instance: a real HTTP server on 127.0.0.1 --------------------------------------------------
