@@ -15,6 +15,7 @@ class HostQueue:
     host: str
     counts: dict[str, int] = field(default_factory=dict)
     next_try: datetime | None = None
+    oldest_pending: datetime | None = None
     breaker_until: datetime | None = None
     unavailable: bool = False
     blocked: bool = False
@@ -29,13 +30,13 @@ def queue_by_host() -> list[HostQueue]:
     from .models import Delivery, RemoteHost
 
     lines: dict[str, HostQueue] = {}
-    counts = select(Delivery.host, Delivery.state, func.count(), func.min(Delivery.next_try_at)).group_by(
-        Delivery.host, Delivery.state)
-    for host, state, count, earliest in db.session.execute(counts):
+    counts = select(Delivery.host, Delivery.state, func.count(), func.min(Delivery.next_try_at),
+                    func.min(Delivery.created_at)).group_by(Delivery.host, Delivery.state)
+    for host, state, count, earliest, oldest in db.session.execute(counts):
         line = lines.setdefault(host, HostQueue(host))
         line.counts[state] = count
         if state == "pending":
-            line.next_try = earliest
+            line.next_try, line.oldest_pending = earliest, oldest
     for row in db.session.scalars(select(RemoteHost).where(RemoteHost.host.in_(sorted(lines)))):
         line = lines[row.host]
         line.breaker_until, line.unavailable, line.blocked = row.breaker_until, row.unavailable, row.blocked

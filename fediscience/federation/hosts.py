@@ -133,3 +133,19 @@ def host_seen_alive(host: str) -> None:
             update(Delivery).where(Delivery.host == host, Delivery.state == "pending", Delivery.next_try_at > now)
             .values(next_try_at=now).execution_options(synchronize_session=False)
         )
+
+
+def retry_host(host: str) -> int:
+    """An administrator's "retry now": clear the host's failures and breaker, make its pending deliveries due now.
+
+    Clears `unavailable` too, as a signed request from the host would: otherwise every waiting delivery but a
+    Follow would be given up at once. Returns how many deliveries became due; the caller commits.
+    """
+    host, now = host.lower(), utcnow()
+    db.session.execute(
+        update(RemoteHost).where(RemoteHost.host == host).values(**_CLEAR).execution_options(synchronize_session=False)
+    )
+    return db.session.execute(
+        update(Delivery).where(Delivery.host == host, Delivery.state == "pending", Delivery.next_try_at > now)
+        .values(next_try_at=now).execution_options(synchronize_session=False)
+    ).rowcount
