@@ -46,6 +46,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .federation.subscriptions_tombstones import connect as connect_tombstones
 
     connect_tombstones(app)
+    from .federation.publishing import connect as connect_publishing
+
+    connect_publishing(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
 

@@ -164,7 +164,8 @@ def comment_parent(comment: Comment) -> tuple[str, Actor]:
 
 
 def comment_note(comment: Comment, *, context: bool = True) -> dict[str, Any]:
-    """A local comment as a reply `Note`: inReplyTo, a Mention of the replied-to author, who is also in `cc`."""
+    """A local comment as a reply `Note`: inReplyTo, a Mention of the replied-to author, who is in `cc` with the
+    summary's author (inReplyTo and these ids are the remote ones when replying to a remote summary or comment)."""
     url = comment_url(comment)
     in_reply_to, parent_author = comment_parent(comment)
     cc = [followers_url(comment.author)]
@@ -172,6 +173,11 @@ def comment_note(comment: Comment, *, context: bool = True) -> dict[str, Any]:
     if parent_author.id != comment.author_id:
         cc.append(actor_url(parent_author))
         tags.append(vocab.Mention(href=actor_url(parent_author), name=mention_name(parent_author)).to_json())
+    summary_author = comment.summary.author
+    if summary_author.id not in (comment.author_id, parent_author.id):
+        # Mastodon keeps a delivered reply only if related to a local account (`related_to_local_activity?`):
+        # addressing the summary's author keeps replies to a third party's comment in the summary's thread.
+        cc.append(actor_url(summary_author))
     note = vocab.Note(
         context=object_context() if context else None, id=url, content=comment.html, url=url,
         attributed_to=actor_url(comment.author), in_reply_to=in_reply_to, to=[PUBLIC], cc=cc,
