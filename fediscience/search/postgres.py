@@ -30,10 +30,11 @@ def _hits(rank: str) -> str:
 
 
 _COUNT = text(f"{_hits('0')} SELECT count(*) FROM hits")
+# One pass: the window count is taken over every hit before LIMIT, so the page and the total share one index scan.
 _PAGE = text(f"""
     {_hits("ts_rank_cd(CAST(:weights AS real[]), {table}.search_vector, query.q)")},
-    page AS (SELECT * FROM hits ORDER BY score DESC, kind, ref_id LIMIT :limit OFFSET :offset)
-    SELECT page.kind, page.ref_id, page.score,
+    page AS (SELECT *, count(*) OVER () AS total FROM hits ORDER BY score DESC, kind, ref_id LIMIT :limit OFFSET :offset)
+    SELECT page.kind, page.ref_id, page.score, page.total,
            left(CASE WHEN page.kind = 'summary' THEN summaries.source
                      ELSE concat_ws(' — ', papers.title, nullif(papers.authors_text, ''), papers.abstract) END,
                 :max_text) AS snippet
@@ -47,11 +48,9 @@ _PAGE = text(f"""
 def find(terms: list[str], limit: int, offset: int) -> tuple[list[RawHit], int]:
     """One page of hits for terms (all required) and the total count."""
     words = " ".join(terms)
-    total = db.session.execute(_COUNT, {"terms": words}).scalar_one()
-    if total <= offset:
-        return [], total
     params = {"terms": words, "weights": RANK_WEIGHTS, "limit": limit, "offset": offset, "max_text": MAX_TEXT}
-    rows = db.session.execute(_PAGE, params)
-    return [RawHit(row.kind, row.ref_id, float(row.score), headline(row.snippet or "", terms)) for row in rows], total
-
-
+    rows = db.session.execute(_PAGE, params).all()
+    if not rows:  # past the last page (or nothing found): the total still has to be counted
+        return [], db.session.execute(_COUNT, {"terms": words}).scalar_one()
+    hits = [RawHit(row.kind, row.ref_id, float(row.score), headline(row.snippet or "", terms)) for row in rows]
+    return hits, rows[0].total

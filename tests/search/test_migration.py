@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from fediscience.db import db
 from fediscience.migrate import alembic_config, drift, upgrade
@@ -32,3 +32,17 @@ def test_downgrade_then_upgrade_indexes_existing_rows(app):
         assert [hit.kind for hit in search("existed").hits] == ["paper"]
         assert [hit.kind for hit in search("zebras").hits] == ["summary"]
     assert drift(app) == []
+
+
+def test_search_vectors_are_stored_inline_on_postgresql(app, backend):
+    """Migration 0005: ranking reads every hit's vector, so PostgreSQL keeps it in the row (MAIN), not in TOAST."""
+    if backend != "postgresql":
+        with app.app_context():  # SQLite has no storage modes; the FTS5 table is the index there
+            assert "search_documents" in inspect(db.engine).get_table_names()
+        return
+    with app.app_context():
+        rows = db.session.execute(text(
+            "SELECT c.relname, a.attstorage FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE a.attname = 'search_vector' AND c.relname IN ('papers', 'summaries') ORDER BY c.relname"
+        )).all()
+    assert [tuple(row) for row in rows] == [("papers", "m"), ("summaries", "m")]
