@@ -6,7 +6,10 @@ import secrets
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
+from typing import Any
+
 from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 NAMING_CONVENTION = {
@@ -68,3 +71,10 @@ class TimestampMixin:
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def insert_ignoring_conflicts(model: Any, **values: Any) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING` of one row for the session's database (no savepoint, so no race and no
+    early commit: pysqlite commits a transaction that a released SAVEPOINT opened)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).values(**values).on_conflict_do_nothing()

@@ -9,10 +9,9 @@ from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..activitypub import AS_CONTEXT
-from ..db import db, utcnow
+from ..db import db, insert_ignoring_conflicts, utcnow
 from ..errors import NotFound
 from ..users.models import Actor
 from .models import Follow, InboxItem
@@ -27,15 +26,15 @@ def record_follow(follower: Actor, followee: Actor, uri: str | None) -> tuple[Fo
     if follow is not None:
         _adopt_uri(follow, uri)
         return follow, False
-    follow = Follow(follower=follower, followee=followee, state="pending", uri=uri)
-    try:
-        with db.session.begin_nested():
-            db.session.add(follow)
-    except IntegrityError:  # a concurrent delivery of another Follow won the race
-        winner = _existing(follower, followee)
-        assert winner is not None
-        return winner, False
-    return follow, True
+    statement = insert_ignoring_conflicts(
+        Follow, follower_id=follower.id, followee_id=followee.id, state="pending", uri=uri
+    )
+    inserted = db.session.execute(statement.returning(Follow.id)).scalar_one_or_none() is not None
+    follow = _existing(follower, followee)
+    assert follow is not None  # inserted now, or by a concurrent delivery of another Follow that won the race
+    if not inserted:
+        _adopt_uri(follow, uri)
+    return follow, inserted
 
 
 def _existing(follower: Actor, followee: Actor) -> Follow | None:

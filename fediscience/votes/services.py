@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
-from ..db import db
+from ..db import db, insert_ignoring_conflicts, utcnow
 from ..errors import Forbidden, Invalid
 from ..signals import vote_cast, vote_removed
 from ..summaries.models import Summary
@@ -78,13 +77,12 @@ def _existing_vote(actor: Actor, summary: Summary) -> Vote | None:
 
 
 def _insert_vote(actor: Actor, summary: Summary, value: int) -> tuple[Vote, bool]:
-    """Insert in a savepoint; if a concurrent first vote by the same actor won, return that one instead."""
-    vote = Vote(actor_id=actor.id, summary_id=summary.id, value=value)
-    try:
-        with db.session.begin_nested():
-            db.session.add(vote)
-    except IntegrityError:
-        winner = _existing_vote(actor, summary)
-        assert winner is not None
-        return winner, False
-    return vote, True
+    """Insert the vote; if a concurrent first vote by the same actor won, return that one instead."""
+    now = utcnow()
+    statement = insert_ignoring_conflicts(
+        Vote, actor_id=actor.id, summary_id=summary.id, value=value, created_at=now, updated_at=now
+    )
+    inserted = db.session.execute(statement.returning(Vote.id)).scalar_one_or_none() is not None
+    vote = _existing_vote(actor, summary)
+    assert vote is not None  # inserted now, or by the concurrent winner
+    return vote, inserted

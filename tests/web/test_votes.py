@@ -67,3 +67,19 @@ def test_sciscore_is_upvotes_per_public_summary(app, alice, bob, paper_id):
     post_form(bob, f"/s/{summary_id(app)}/vote", {"value": "1"})
     profile = bob.get("/@alice", follow_redirects=True).get_data(as_text=True)
     assert "sciscore: <strong>1.0</strong>" in profile
+
+
+def test_a_rolled_back_vote_leaves_nothing(app, alice, bob, paper_id):
+    """The first vote is inserted without a savepoint: on SQLite, releasing one would have committed it early."""
+    write(alice, paper_id)
+    public_id = summary_id(app)
+    with app.app_context():
+        from fediscience.users.models import Actor
+        from fediscience.votes.services import cast_vote
+
+        voter = db.session.scalar(select(Actor).where(Actor.username == "bob"))
+        cast_vote(voter, db.session.scalar(select(Summary)), 1)
+        db.session.rollback()
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Vote.id))) == 0
+    assert score(app) == (0, 0, 0)
