@@ -99,6 +99,8 @@ def enqueue_after_commit(func: Callable[..., Any], *args: Any) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_pending(session: Session) -> None:
+    if session.in_nested_transaction():  # SQLAlchemy 2.1 also fires after_commit when a SAVEPOINT is released
+        return
     for runner, func, args in session.info.pop(_PENDING, []):
         runner.enqueue(func, *args)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import db, utcnow
@@ -95,7 +95,9 @@ def finish_lookup(lookup: PaperLookup, meta: PaperMetadata | None, error: str | 
     if meta is None:
         lookup.status, lookup.error = "failed", error or "The metadata could not be fetched."
         return
-    lookup.paper_id = store_metadata(meta).id
+    provisional = lookup.paper if lookup.paper is not None and lookup.paper.provisional else None
+    paper = confirm_provisional(provisional, meta) if provisional is not None else store_metadata(meta)
+    lookup.paper_id = paper.id
     lookup.status = "done"
 
 
@@ -122,9 +124,10 @@ def _check_metadata(meta: PaperMetadata) -> None:
         raise Invalid("A paper needs an arXiv id, a DOI or a DBLP key.")
 
 
-def _insert_paper(meta: PaperMetadata) -> int | None:
+def _insert_paper(meta: PaperMetadata, *, provisional: bool = False) -> int | None:
     """INSERT … ON CONFLICT DO NOTHING: concurrent adds of one paper merge here, not by a prior look-up."""
     values = {
+        "provisional": provisional,
         "title": meta.title.strip(),
         "venue": meta.venue,
         "venue_id": _venue_id(meta.venue),
@@ -151,7 +154,7 @@ def _venue_id(raw: str | None) -> int | None:
     return venue.id if venue else None
 
 
-def _paper_with_identifiers(meta: PaperMetadata) -> Paper:
+def _paper_with_identifiers(meta: PaperMetadata, *, excluding: int | None = None) -> Paper | None:
     conditions = []
     if meta.arxiv_id:
         conditions.append(Paper.arxiv_id == meta.arxiv_id)
@@ -159,7 +162,10 @@ def _paper_with_identifiers(meta: PaperMetadata) -> Paper:
         conditions.append(Paper.doi == meta.doi)
     if meta.dblp_key:
         conditions.append(Paper.dblp_key == meta.dblp_key)
-    return db.session.scalars(select(Paper).where(or_(*conditions)).order_by(Paper.id)).first()
+    query = select(Paper).where(or_(*conditions))
+    if excluding is not None:
+        query = query.where(Paper.id != excluding)
+    return db.session.scalars(query.order_by(Paper.id)).first()
 
 
 def _fill_missing(paper: Paper, meta: PaperMetadata) -> None:
@@ -183,6 +189,90 @@ def _fill_missing(paper: Paper, meta: PaperMetadata) -> None:
 
 def _identifier_taken(field: str, value: str) -> bool:
     return db.session.scalar(select(Paper.id).where(getattr(Paper, field) == value)) is not None
+
+
+# Provisional papers: known only from what another instance's Note claims ------------------------------
+
+
+def add_provisional_paper(meta: PaperMetadata) -> Paper:
+    """Store a paper from unconfirmed metadata (another instance's claims), marked provisional, and schedule the
+    look-up that confirms it; a paper already holding one of its identifiers is returned unchanged instead."""
+    _check_metadata(meta)
+    paper_id = _insert_paper(meta, provisional=True)
+    if paper_id is None:  # a concurrent insert (or an identifier we hold) won: use that paper as it is
+        return _paper_with_identifiers(meta)
+    db.session.add_all(PaperAuthor(paper_id=paper_id, position=i, name=n) for i, n in enumerate(meta.authors))
+    db.session.flush()
+    paper = db.session.get_one(Paper, paper_id)
+    _schedule_confirmation(paper)
+    paper_added.send(paper=paper)
+    return paper
+
+
+def _schedule_confirmation(paper: Paper) -> None:
+    """A pending look-up of the paper's best identifier (arXiv, then DOI, then DBLP) that confirms this paper."""
+    from ..jobs.papers import run_lookup
+    from ..jobs.queue import enqueue_after_commit
+
+    scheme, value, version = next(
+        (scheme, value, version)
+        for scheme, value, version in (
+            ("arxiv", paper.arxiv_id, paper.arxiv_version), ("doi", paper.doi, None), ("dblp", paper.dblp_key, None)
+        )
+        if value
+    )
+    lookup = PaperLookup(scheme=scheme, value=value, version=version, paper_id=paper.id)
+    db.session.add(lookup)
+    db.session.flush()
+    enqueue_after_commit(run_lookup, lookup.id)
+
+
+def confirm_provisional(paper: Paper, meta: PaperMetadata) -> Paper:
+    """Replace a provisional paper's claimed metadata with fetched metadata and clear `provisional`.
+
+    Fetched values always win; a claimed identifier stays only where the fetched metadata has none for its
+    scheme. If a fetched identifier belongs to another paper, the provisional one was a duplicate: its
+    summaries move to that paper and it goes.
+    """
+    _check_metadata(meta)
+    other = _paper_with_identifiers(meta, excluding=paper.id)
+    if other is not None:
+        return _merge_into(paper, other, meta)
+    for field in ("venue", "year", "abstract", "landing_url", "pdf_url"):
+        setattr(paper, field, getattr(meta, field))
+    paper.title, paper.published_on, paper.keywords = meta.title.strip(), meta.published, list(meta.keywords)
+    paper.venue_id, paper.metadata_source = _venue_id(meta.venue), meta.source
+    for field in ("arxiv_id", "doi", "dblp_key"):
+        setattr(paper, field, getattr(meta, field) or getattr(paper, field))
+    if meta.arxiv_id:
+        paper.arxiv_version = meta.arxiv_version
+    paper.authors = [PaperAuthor(position=i, name=n) for i, n in enumerate(meta.authors)]
+    paper.authors_text = ", ".join(meta.authors)
+    paper.provisional = False
+    db.session.flush()
+    return paper
+
+
+def _merge_into(provisional: Paper, other: Paper, meta: PaperMetadata) -> Paper:
+    """Move the provisional paper's summaries to `other` and delete it (with the summaries of authors who already
+    have one of `other`: one summary per author per paper)."""
+    from ..summaries.models import Summary
+    from ..summaries.services import refresh_summary_count
+
+    authors_there = select(Summary.author_id).where(Summary.paper_id == other.id)
+    db.session.execute(
+        update(Summary)
+        .where(Summary.paper_id == provisional.id, Summary.author_id.not_in(authors_there))
+        .values(paper_id=other.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.delete(provisional)
+    db.session.flush()
+    db.session.expire_all()
+    _fill_missing(other, meta)
+    refresh_summary_count(other.id)
+    db.session.flush()
+    return other
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -41,7 +42,7 @@ def create_summary(author: Actor, paper: Paper, source: str, *, draft: bool, pri
     )
     db.session.add(summary)
     db.session.flush()
-    _add_revision(summary)
+    add_revision(summary)
     if summary.is_public:
         summary.published_at = utcnow()
         db.session.flush()
@@ -58,7 +59,7 @@ def edit_summary(summary: Summary, editor: Actor, source: str, *, draft: bool, p
     if source != summary.source:
         summary.source, summary.html = source, html
         summary.updated_at = utcnow()
-        _add_revision(summary)
+        add_revision(summary)
     summary.is_draft, summary.is_private = draft, private
     db.session.flush()
     if was_public != summary.is_public:
@@ -127,12 +128,16 @@ def get_revision(summary: Summary, number: int) -> SummaryRevision:
     return revision
 
 
-def _add_revision(summary: Summary) -> None:
+def add_revision(summary: Summary, created_at: datetime | None = None) -> None:
+    """Keep the summary's current text as its next revision (at `created_at`, else now)."""
     last = db.session.scalar(
         select(func.max(SummaryRevision.number)).where(SummaryRevision.summary_id == summary.id)
     )
     db.session.add(
-        SummaryRevision(summary_id=summary.id, number=(last or 0) + 1, source=summary.source, html=summary.html)
+        SummaryRevision(
+            summary_id=summary.id, number=(last or 0) + 1, source=summary.source, html=summary.html,
+            created_at=created_at or utcnow(),
+        )
     )
     db.session.flush()
 

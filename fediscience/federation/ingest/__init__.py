@@ -28,9 +28,9 @@ HANDLERS: dict[str, Handler] = {
     "Undo/Like": votes.on_undo_vote,
     "Undo/Dislike": votes.on_undo_vote,
     "Delete/Actor": actors.on_delete_actor,
-    "Create": objects.on_create,  # TODO: object ingest
-    "Update": objects.on_update,  # TODO: object ingest
-    "Delete": objects.on_delete,  # TODO: object ingest
+    "Create": objects.on_create,
+    "Update": objects.on_update,
+    "Delete": objects.on_delete,
     "Announce": objects.on_announce,  # TODO
     "Flag": objects.on_flag,  # TODO
 }

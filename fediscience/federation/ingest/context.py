@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ...activitypub.parse import IncomingActivity, id_of, type_of
 from ...activitypub.signatures import host_of
+from ...comments.models import Comment
 from ...db import db
 from ...summaries.models import Summary
 from ...users.models import Actor
@@ -83,6 +84,14 @@ def local_summary(uri: str | None) -> Summary | None:
     path = _local_path(uri)
     if path and path.startswith("/s/") and path.count("/") == 2:
         return db.session.scalar(select(Summary).where(Summary.public_id == path[3:], Summary.uri.is_(None)))
+    return None
+
+
+def local_comment(uri: str | None) -> Comment | None:
+    """Our (not a remote copy's) comment with this id (/c/<public_id>), or None."""
+    path = _local_path(uri)
+    if path and path.startswith("/c/") and path.count("/") == 2:
+        return db.session.scalar(select(Comment).where(Comment.public_id == path[3:], Comment.uri.is_(None)))
     return None
 
 

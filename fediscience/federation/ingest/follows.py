@@ -48,14 +48,22 @@ def on_undo_follow(ingest: Ingest) -> str:
 
 
 def on_accept_follow(ingest: Ingest) -> str:
-    """The remote account accepts one of our users' Follows."""
+    """The remote account accepts one of our users' Follows; its recent summaries are then back-filled."""
     follow = _our_follow(ingest)
     if follow is None:
         return IGNORED
     if follow.state != "accepted":
         follow.state, follow.accepted_at = "accepted", utcnow()
         db.session.flush()
+        _schedule_backfill(follow)
     return DONE
+
+
+def _schedule_backfill(follow: Follow) -> None:
+    from ...jobs.backfill import backfill_outbox  # the job module imports ingest: import it when needed
+    from ...jobs.queue import enqueue_after_commit
+
+    enqueue_after_commit(backfill_outbox, follow.followee_id)
 
 
 def on_reject_follow(ingest: Ingest) -> str:
