@@ -8,6 +8,7 @@ Used by tests/system and tests/browser. Nothing here is skipped: a missing Postg
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import socket
@@ -55,6 +56,31 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def listening_port() -> int:
+    """A free TCP port on 127.0.0.1 for a server that binds it later (possibly more than once: a restart).
+
+    It comes from below the kernel's ephemeral range: `free_port()` ports come from that range, where any outgoing
+    connection of a busy machine may take the port before the server binds it (EADDRINUSE).
+    """
+    low = _ephemeral_range_start()
+    for _ in range(100):
+        port = random.randrange(max(1024, low - 12_000), low)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail(f"no free TCP port found below {low} on 127.0.0.1", pytrace=False)
+
+
+def _ephemeral_range_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
 
 
 def wait_for(what: str, probe: Callable[[], T | None], *, deadline: float = DEADLINE, interval: float = 0.1,
