@@ -101,6 +101,15 @@ def test_two_people_summarise_vote_and_discuss(browser: Any, served: Served) -> 
     expect(summary.locator("button.vote.up")).to_have_class(re.compile(r"\bchosen\b"))
 
     page_b.goto(summary_url)
+    # The fediverse box: the summary's ActivityPub id, copied by its button.
+    address = page_b.get_by_role("textbox", name="Fediverse address of this summary")
+    expect(address).to_have_value(summary_url)
+    page_b.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.base_url)
+    copy = page_b.locator("section.fediverse button.copy")
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    assert page_b.evaluate("navigator.clipboard.readText()") == summary_url
+
     page_b.get_by_role("textbox", name="Comment", exact=True).fill(COMMENT)
     page_b.get_by_role("button", name="Comment", exact=True).click()
     expect(page_b).to_have_url(re.compile(r"/s/[A-Za-z0-9_-]+#c-[A-Za-z0-9_-]+$"))

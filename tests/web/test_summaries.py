@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from sqlalchemy import func, select
@@ -157,3 +158,21 @@ def test_the_home_page_lists_the_latest_public_summaries(app, alice, paper_id, c
     write(alice, paper_id)
     page = client.get("/").get_data(as_text=True)
     assert "Robustness of classifiers" in page and "<math" in page
+
+
+def test_a_public_summary_page_says_how_to_reply_from_the_fediverse(app, alice, client, paper_id):
+    write(alice, paper_id)
+    public_id = summary_id(app)
+    page = client.get(f"/s/{public_id}").get_data(as_text=True)
+    assert 'class="fediverse"' in page and "Mastodon" in page
+    address = re.search(r'<input type="text" readonly value="([^"]+)" id="fediverse-url-', page)
+    assert address and re.fullmatch(rf"https?://[^/]+/s/{public_id}", address.group(1)), address
+    assert "copy.js" in page
+
+
+def test_a_private_summary_page_has_no_fediverse_box(app, alice, paper_id):
+    write(alice, paper_id, private="y")
+    public_id = summary_id(app)
+    page = alice.get(f"/s/{public_id}").get_data(as_text=True)
+    assert "This summary is private" in page
+    assert 'class="fediverse"' not in page
