@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from ..db import db
 from ..papers.models import Paper
@@ -39,7 +40,10 @@ def _load(raw: list[RawHit]) -> list[SearchHit]:
 def _by_id(model: type[ModelT], ids: list[int]) -> dict[int, ModelT]:
     if not ids:
         return {}
-    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    query = select(model).where(model.id.in_(ids))
+    if model is Summary:  # hits show a snippet, not the text: leave the (TOASTed) source and html unread
+        query = query.options(defer(Summary.source), defer(Summary.html))
+    return {row.id: row for row in db.session.scalars(query)}
 
 
 def _attach(hit: RawHit, papers: dict[int, Paper], summaries: dict[int, Summary]) -> SearchHit | None:
