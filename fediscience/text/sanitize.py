@@ -41,6 +41,11 @@ _REMOTE_ATTRIBUTES: dict[str, set[str]] = {
 }
 _REMOTE_CLASS = re.compile(r"(?:h|p|u|dt|e)-[\w-]+|mention|hashtag|ellipsis|invisible|quote-inline")
 _HEADING_TAG = re.compile(r"<(/?)h[1-6](?=[\s/>])[^>]*>", re.IGNORECASE)
+_SCRIPT_SCHEMES = ("javascript:", "data:", "vbscript:")
+# Whitespace, control and invisible format characters, wherever they are in a URL: ammonia reads a URL that
+# starts with one (U+2028, U+FEFF ...) as relative and passes it through; no browser runs such a URL, but
+# nothing legitimate looks like one either, so it goes.
+_URL_NOISE = re.compile(r"[\s\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+")
 
 
 def sanitize_html(html: str, *, allow_images: bool = True) -> str:
@@ -96,6 +101,8 @@ def _local_filter(tag: str, attribute: str, value: str) -> str | None:
         return value if _FOOTNOTE_ID.fullmatch(value) else None
     if tag == "img" and attribute == "src":
         return value if value.lower().startswith(("https://", "http://")) else None
+    if attribute == "href" and _hides_script_scheme(value):
+        return None
     return value
 
 
@@ -103,6 +110,10 @@ def _remote_filter(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "class":
         return _keep_classes(value, _REMOTE_CLASS)
     return value
+
+
+def _hides_script_scheme(url: str) -> bool:
+    return _URL_NOISE.sub("", url).casefold().startswith(_SCRIPT_SCHEMES)
 
 
 def _keep_classes(value: str, pattern: re.Pattern[str]) -> str | None:

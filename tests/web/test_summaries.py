@@ -140,6 +140,8 @@ class _Scan(HTMLParser):
         attributes = dict(attrs)
         if attributes.get("type") == "application/ld+json":  # the page's JSON-LD: data, never run
             return True
+        if (attributes.get("src") or "").startswith("/static/"):  # our own script files (the copy button)
+            return True
         return attributes.get("method") in ("post", "get") and (attributes.get("action") or "").startswith("/")
 
 

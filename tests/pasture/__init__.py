@@ -1,0 +1,1 @@
+"""fediverse-pasture-inputs examples, exported from a virtualenv of their own."""
