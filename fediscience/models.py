@@ -1,9 +1,11 @@
 """Imports every model so that the metadata is complete (Alembic, create_all)."""
 
+from .boosts.models import Boost
 from .comments.models import Comment
 from .federation.models import Activity, Delivery, Follow, InboxItem, Notification, RemoteHost, Tombstone
 from .imports.models import ImportRun
 from .papers.models import Paper, PaperAuthor, PaperLookup
+from .reports.models import Report
 from .summaries.models import Summary, SummaryRevision
 from .tokens.models import ApiToken
 from .users.models import Actor, User
@@ -12,6 +14,6 @@ from .votes.models import Vote
 
 __all__ = [
     "Activity", "Delivery", "Follow", "InboxItem", "Notification", "RemoteHost", "Tombstone",
-    "Actor", "ApiToken", "Comment", "ImportRun", "Paper", "PaperAuthor",
-    "PaperLookup", "Summary", "SummaryRevision", "User", "Venue", "Vote",
+    "Actor", "ApiToken", "Boost", "Comment", "ImportRun", "Paper", "PaperAuthor",
+    "PaperLookup", "Report", "Summary", "SummaryRevision", "User", "Venue", "Vote",
 ]

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.sql import ColumnElement
 
 from ..activitypub import vocab
+from ..boosts.models import Boost
 from ..comments.models import Comment
 from ..db import db
 from ..summaries.models import Summary
@@ -163,25 +164,51 @@ def like_id(vote: Vote, voter: Actor) -> str:
     return vote.uri or f"{actor_url(voter)}#likes/{vote.id}"
 
 
-def likes_collection(summary: Summary, page: int | None = None, *, embedded: bool = False) -> dict[str, Any] | None:
-    """The +1 votes of a summary as Like ids (newest first); `embedded` gives only id, type and totalItems."""
-    conditions = (Vote.summary_id == summary.id, Vote.value == 1)
-    collection_id = f"{summary_url(summary)}/likes"
-    total = _count(*conditions, of=Vote)
-    if embedded:
-        return vocab.OrderedCollection(id=collection_id, total_items=total).to_json()
+def likes_collection(
+    target: Summary | Comment, page: int | None = None, *, embedded: bool = False
+) -> dict[str, Any] | None:
+    """The +1 votes of a summary as Like ids (newest first); `embedded` gives only id, type and totalItems.
+
+    Comments cannot be voted on: theirs is always empty.
+    """
+    if isinstance(target, Comment):
+        return _empty(f"{comment_url(target)}/likes", page, embedded=embedded)
+    conditions = (Vote.summary_id == target.id, Vote.value == 1)
 
     def fetch(offset: int, limit: int) -> list[str]:
         query = select(Vote, Actor).join(Actor, Vote.actor_id == Actor.id).where(*conditions)
         rows = db.session.execute(query.order_by(Vote.created_at.desc(), Vote.id.desc()).offset(offset).limit(limit))
         return [like_id(vote, voter) for vote, voter in rows]
 
+    return _counted(f"{summary_url(target)}/likes", _count(*conditions, of=Vote), page, fetch, embedded=embedded)
+
+
+def shares_collection(
+    target: Summary | Comment, page: int | None = None, *, embedded: bool = False
+) -> dict[str, Any] | None:
+    """The boosts of a summary as the ids of their Announces (newest first); `embedded` as for likes.
+
+    Boosts of comments are not recorded: theirs is always empty.
+    """
+    if isinstance(target, Comment):
+        return _empty(f"{comment_url(target)}/shares", page, embedded=embedded)
+    condition = Boost.summary_id == target.id
+
+    def fetch(offset: int, limit: int) -> list[str]:
+        query = select(Boost.uri).where(condition).order_by(Boost.created_at.desc(), Boost.id.desc())
+        return list(db.session.scalars(query.offset(offset).limit(limit)))
+
+    return _counted(f"{summary_url(target)}/shares", _count(condition, of=Boost), page, fetch, embedded=embedded)
+
+
+def _counted(
+    collection_id: str, total: int, page: int | None, fetch: Fetch, *, embedded: bool
+) -> dict[str, Any] | None:
+    """A collection, or (embedded in a Note) just its id, type and totalItems (what Mastodon counts)."""
+    if embedded:
+        return vocab.OrderedCollection(id=collection_id, total_items=total).to_json()
     return collection(collection_id, total, page, fetch)
 
 
-def shares_collection(summary: Summary, page: int | None = None, *, embedded: bool = False) -> dict[str, Any] | None:
-    """The boosts of a summary: none are recorded yet, so always empty."""
-    collection_id = f"{summary_url(summary)}/shares"
-    if embedded:
-        return vocab.OrderedCollection(id=collection_id, total_items=0).to_json()
-    return empty_collection(collection_id, page)
+def _empty(collection_id: str, page: int | None, *, embedded: bool) -> dict[str, Any] | None:
+    return _counted(collection_id, 0, page, lambda offset, limit: [], embedded=embedded)

@@ -183,7 +183,8 @@ def comment_note(comment: Comment, *, context: bool = True) -> dict[str, Any]:
         attributed_to=actor_url(comment.author), in_reply_to=in_reply_to, to=[PUBLIC], cc=cc,
         published=comment.created_at, updated=comment.edited_at, source=vocab.Source(content=comment.source),
         audience=paper_url(comment.summary.paper), tag=tags, sensitive=False,
-        replies=replies_collection(comment, page=1, embedded=True),
+        replies=replies_collection(comment, page=1, embedded=True), likes=likes_collection(comment, embedded=True),
+        shares=shares_collection(comment, embedded=True),
     )
     return note.to_json()
 

@@ -1,8 +1,8 @@
-"""In-app notifications: new followers, follow requests, comments and replies on your summaries, mentions."""
+"""In-app notifications: new followers, follow requests, comments and replies on your summaries, mentions, boosts."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from ..comments.models import Comment
 from ..db import db, utcnow
@@ -10,7 +10,7 @@ from ..federation.models import Notification
 from ..summaries.models import Summary
 from ..users.models import Actor
 
-KINDS = ("follow", "follow_request", "comment", "reply", "mention")
+KINDS = ("follow", "follow_request", "comment", "reply", "mention", "boost")
 
 
 def notify(
@@ -36,6 +36,21 @@ def notify_comment(comment: Comment, summary: Summary, parent: Comment | None) -
         told.add(parent.author_id)
     if summary.author_id not in told:
         notify(summary.author, "comment", from_actor=comment.author, summary=summary, comment=comment)
+
+
+def notify_boost(booster: Actor, summary: Summary) -> None:
+    """Tell the summary's author that someone boosted it."""
+    notify(summary.author, "boost", from_actor=booster, summary=summary)
+
+
+def withdraw_boost_notification(booster: Actor, summary: Summary) -> None:
+    """Forget the boost notification of a boost that was undone (as Mastodon does)."""
+    db.session.execute(
+        delete(Notification).where(
+            Notification.kind == "boost", Notification.from_actor_id == booster.id,
+            Notification.summary_id == summary.id,
+        )
+    )
 
 
 def notifications_for(actor: Actor, limit: int = 50) -> list[Notification]:

@@ -8,7 +8,7 @@ from . import (
     auth, browse, comments, errors, exports, feeds, home, imports, papers, search, social, summaries, tokens, users,
 )
 from . import follow_requests, inbox
-from . import admin, admin_deliveries, admin_domains
+from . import admin, admin_deliveries, admin_domains, admin_reports, boosts
 from . import activitypub, wellknown
 from .api import bp as api_bp
 from .templating import register_template_helpers
@@ -19,7 +19,8 @@ def register_web(app: Flask) -> None:
     blueprints = (auth.bp, home.bp, browse.bp, users.bp, papers.bp, summaries.bp, comments.bp, search.bp, feeds.bp)
     blueprints += (social.bp,)
     for blueprint in (*blueprints, exports.bp, imports.bp, tokens.bp, api_bp, inbox.bp, follow_requests.bp,
-                      activitypub.bp, wellknown.bp, admin.bp, admin_deliveries.bp, admin_domains.bp):
+                      activitypub.bp, wellknown.bp, admin.bp, admin_deliveries.bp, admin_domains.bp, admin_reports.bp,
+                      boosts.bp):
         app.register_blueprint(blueprint)
     from ..app import csrf
 

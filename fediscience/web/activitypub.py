@@ -273,21 +273,33 @@ def summary_likes(public_id: str) -> Response:
 
 @bp.route("/s/<public_id>/shares")
 def summary_shares(public_id: str) -> Response:
-    """A summary's shares (none recorded yet)."""
+    """A summary's shares (the Announces of its boosts)."""
     return _collection(lambda page: serialize.shares_collection(_local_summary(public_id), page))
+
+
+def _local_comment(public_id: str) -> Comment:
+    comment = live_comment(public_id)
+    if comment.uri is not None:
+        abort(404)
+    return comment
 
 
 @bp.route("/c/<public_id>/replies")
 def comment_replies(public_id: str) -> Response:
-    """A comment's direct replies."""
+    """A comment's direct replies (comment ids, local and remote)."""
+    return _collection(lambda page: serialize.replies_collection(_local_comment(public_id), page))
 
-    def build(page: int | None) -> dict[str, Any] | None:
-        comment = live_comment(public_id)
-        if comment.uri is not None:
-            abort(404)
-        return serialize.replies_collection(comment, page)
 
-    return _collection(build)
+@bp.route("/c/<public_id>/likes")
+def comment_likes(public_id: str) -> Response:
+    """A comment's likes: always empty (comments cannot be voted on)."""
+    return _collection(lambda page: serialize.likes_collection(_local_comment(public_id), page))
+
+
+@bp.route("/c/<public_id>/shares")
+def comment_shares(public_id: str) -> Response:
+    """A comment's shares: always empty (boosts of comments are not recorded)."""
+    return _collection(lambda page: serialize.shares_collection(_local_comment(public_id), page))
 
 
 @bp.app_template_global("activity_alternate")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from ...activitypub.parse import read_activity
 from ..models import InboxItem
-from . import actors, follows, objects, votes
+from . import actors, boosts, follows, objects, reports, votes
 from .context import DONE, IGNORED, Ingest, Rejected, object_type
 from .ownership import check_ownership
 
@@ -31,8 +31,9 @@ HANDLERS: dict[str, Handler] = {
     "Create": objects.on_create,
     "Update": objects.on_update,
     "Delete": objects.on_delete,
-    "Announce": objects.on_announce,  # TODO
-    "Flag": objects.on_flag,  # TODO
+    "Announce": boosts.on_announce,
+    "Undo/Announce": boosts.on_undo_announce,
+    "Flag": reports.on_flag,
 }
 
 _ABOUT_ACTIVITIES = frozenset({"Undo", "Accept", "Reject"})

@@ -1,9 +1,10 @@
-"""Delete{actor}: a remote account is gone, so its comments, votes and follows go with it."""
+"""Delete{actor}: a remote account is gone, so its comments, votes, boosts and follows go with it."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, select, update
 
+from ...boosts.models import Boost
 from ...comments.models import Comment
 from ...db import db, utcnow
 from ...summaries.models import Summary
@@ -15,12 +16,13 @@ from .context import DONE, IGNORED, Ingest
 
 
 def on_delete_actor(ingest: Ingest) -> str:
-    """Remove a deleted remote actor's comments (placeholders where replies hang on them), votes and follows."""
+    """Remove a deleted remote actor's comments (placeholders where replies hang on them), votes, boosts, follows."""
     actor = db.session.scalar(select(Actor).where(Actor.uri == ingest.activity.actor, ~Actor.local))
     if actor is None:
         return IGNORED
     remove_comments(actor)
     remove_votes(actor)
+    db.session.execute(delete(Boost).where(Boost.actor_id == actor.id))
     db.session.execute(delete(Follow).where((Follow.follower_id == actor.id) | (Follow.followee_id == actor.id)))
     db.session.flush()
     return DONE

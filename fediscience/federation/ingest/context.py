@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ...activitypub.parse import IncomingActivity, id_of, type_of
 from ...activitypub.signatures import host_of
+from ...boosts.models import Boost
 from ...comments.models import Comment
 from ...db import db
 from ...summaries.models import Summary
@@ -117,7 +118,9 @@ def object_type(ingest: Ingest) -> str | None:
     if db.session.scalar(select(Follow.id).where(Follow.uri == object_id)) is not None:
         return "Follow"
     value = db.session.scalar(select(Vote.value).where(Vote.uri == object_id))
-    return None if value is None else ("Like" if value > 0 else "Dislike")
+    if value is not None:
+        return "Like" if value > 0 else "Dislike"
+    return "Announce" if db.session.scalar(select(Boost.id).where(Boost.uri == object_id)) is not None else None
 
 
 def embedded_object_id(ingest: Ingest) -> str | None:

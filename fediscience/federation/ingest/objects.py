@@ -1,5 +1,5 @@
-"""Objects: Create / Update / Delete of Notes (remote summaries in notes.py, comments in replies.py), Update of
-the sender's own actor, and (still placeholders) Announce and Flag.
+"""Objects: Create / Update / Delete of Notes (remote summaries in notes.py, comments in replies.py), and Update of
+the sender's own actor (Announce is in boosts.py, Flag in reports.py).
 
 The ownership rules (`ownership.check_ownership`) already ran before any of these is called: a Create of an
 object on another host than its actor, or an Update / Delete by someone other than the object's owner (by its
@@ -57,16 +57,6 @@ def on_delete(ingest: Ingest) -> str:
     comment = remote_comment(object_id)
     if comment is not None:
         return delete_comment(comment, ingest.sender)
-    return IGNORED
-
-
-def on_announce(ingest: Ingest) -> str:
-    """TODO: Announce (a boost) of one of our summaries."""
-    return IGNORED
-
-
-def on_flag(ingest: Ingest) -> str:
-    """TODO: Flag (a report), for the moderation queue."""
     return IGNORED
 
 

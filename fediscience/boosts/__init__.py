@@ -1,0 +1,1 @@
+"""Boosts (Announces) of our public summaries by fediverse accounts."""

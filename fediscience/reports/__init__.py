@@ -1,0 +1,1 @@
+"""Reports (Flags) about our accounts, summaries and comments, for the moderation queue."""
