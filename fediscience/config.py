@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     queue_name: str = "fediscience"
     delivery_batch_size: int = Field(default=500, gt=0)  # inboxes per delivery job
     delivery_signing_threads: int = Field(default=2, gt=0)
+    delivery_signing_processes: int = Field(default=2, ge=0)  # signing helpers beside the worker; 0: threads only
     delivery_max_connections: int = Field(default=512, gt=0)
     delivery_per_host_connections: int = Field(default=4, gt=0)
     delivery_lease_seconds: float = Field(default=300.0, gt=0)

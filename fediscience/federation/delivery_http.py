@@ -1,9 +1,12 @@
-"""The sending half of delivery: sign on a small thread pool, POST through one pooled aiohttp session.
+"""The sending half of delivery: sign in helper processes, POST through one pooled aiohttp session.
 
 One `DeliveryEngine` lives per app in a process (the long-lived worker keeps it across jobs): an event loop on
 its own thread owns an aiohttp session with a high global and a small per-host connection limit. The job thread
-hands it a batch and waits; signing and sending overlap (each POST leaves as soon as its signature is ready).
-aiohttp rather than httpx here: sequential httpx measured 2.9× the signing time on issue 4's fan-out benchmark.
+hands it a batch and waits. The loop builds each POST's headers and has them signed a chunk at a time by
+`delivery_signing.SigningHelpers` (helper processes: cryptography keeps the GIL while it signs, so threads would
+compete with the loop); each chunk's POSTs leave as soon as its signatures are back, so signing and sending
+overlap. aiohttp rather than httpx here: sequential httpx measured 2.9× the signing time on issue 4's fan-out
+benchmark.
 
 Addresses are guarded by the same rule as every outbound request (`guard.is_public_address`): http(s) only,
 and unless `allow_private_addresses` no loopback, private, link-local or metadata address, checked on the
@@ -25,15 +28,20 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 
 from .. import __version__
-from ..activitypub import sign_request
+from ..activitypub.digest import make_digest
+from ..activitypub.httpdate import format_http_date
 from . import guard
 from .delivery_policy import RETRY, Attempt, verdict
+from .delivery_signing import Signer, SigningHelpers, post_headers, signed, signing_text
+
+__all__ = ["DeliveryEngine", "Post", "Signer", "close_engine", "engine_for", "is_public_address"]
 
 _BODY_LIMIT = 64 * 1024  # we only need the status; a bigger answer just costs the connection
+HELPER_MIN_POSTS = 16  # smaller batches are signed in the worker: starting helpers would cost more than it saves
+CHUNK = 24  # signing strings per helper request: small enough that the first POSTs leave early
 _ENGINES_LOCK = threading.Lock()
 _EXTENSION = "fediscience.delivery_engine"
 
@@ -49,14 +57,6 @@ class Post:
     delivery_id: int
     url: str
     host: str
-
-
-@dataclass(frozen=True)
-class Signer:
-    """Who signs: the key id (`<actor>#main-key`) and the loaded private key."""
-
-    key_id: str
-    private_key: rsa.RSAPrivateKey
 
 
 def is_public_address(address: str) -> bool:
@@ -83,7 +83,7 @@ class GuardedResolver(AbstractResolver):
 
 
 class DeliveryEngine:
-    """An event loop thread with a pooled aiohttp session, and a signing thread pool."""
+    """An event loop thread with a pooled aiohttp session, signing helper processes and a fallback thread pool."""
 
     def __init__(self, settings: Any) -> None:
         self._allow_private = bool(settings.allow_private_addresses)
@@ -94,7 +94,8 @@ class DeliveryEngine:
             sock_read=settings.delivery_read_timeout,
         )
         self._user_agent = f"FediScience/{__version__} (+{settings.base_url})"
-        self._signing = ThreadPoolExecutor(settings.delivery_signing_threads, thread_name_prefix="fediscience-sign")
+        self._threads = ThreadPoolExecutor(settings.delivery_signing_threads, thread_name_prefix="fediscience-sign")
+        self.signing = SigningHelpers(settings.delivery_signing_processes, self._threads)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="fediscience-delivery", daemon=True)
         self._thread.start()
@@ -133,28 +134,40 @@ class DeliveryEngine:
         self, posts: Sequence[Post], body: bytes, signer: Signer, budgets: dict[str, int], deadline: float
     ) -> dict[int, Attempt | None]:
         results: dict[int, Attempt | None] = {}
+        sendable = []
+        for post in posts:
+            refused = self._refused(post.url)
+            if refused is None:
+                sendable.append(post)
+            else:
+                results[post.delivery_id] = Attempt(None, refused, permanent=True)
+        large = len(sendable) >= HELPER_MIN_POSTS
+        helpers = large and await self.signing.ensure() > 0
+        size = CHUNK if large else max(len(sendable), 1)
         slots: dict[str, asyncio.Semaphore] = {}
+        digest = make_digest(body)
 
-        async def one(post: Post) -> None:
+        async def send(post: Post, headers: dict[str, str]) -> None:
             # A host's posts take turns (per-host limit) so that its breaker can stop the ones not yet sent.
             slot = slots.setdefault(post.host, asyncio.Semaphore(self._limits[1]))
             async with slot:
-                results[post.delivery_id] = await self._deliver(post, body, signer, budgets, deadline)
+                results[post.delivery_id] = await self._deliver(post, headers, body, budgets, deadline)
 
-        await asyncio.gather(*(one(post) for post in posts))
+        async def sign_and_send(chunk: Sequence[Post]) -> None:
+            date = format_http_date()
+            unsigned = [post_headers(post.url, digest, date) for post in chunk]
+            texts = [signing_text(post.url, headers) for post, headers in zip(chunk, unsigned)]
+            signatures = await self.signing.sign(signer, texts, helpers=helpers)
+            await asyncio.gather(*(send(post, signed(headers, signer.key_id, signature))
+                                   for post, headers, signature in zip(chunk, unsigned, signatures)))
+
+        await asyncio.gather(*(sign_and_send(sendable[start:start + size]) for start in range(0, len(sendable), size)))
         return results
 
     async def _deliver(
-        self, post: Post, body: bytes, signer: Signer, budgets: dict[str, int], deadline: float
+        self, post: Post, headers: dict[str, str], body: bytes, budgets: dict[str, int], deadline: float
     ) -> Attempt | None:
         if budgets.get(post.host, 1) <= 0 or time.monotonic() > deadline:
-            return None
-        refused = self._refused(post.url)
-        if refused is not None:
-            return Attempt(None, refused, permanent=True)
-        loop = asyncio.get_running_loop()
-        headers = await loop.run_in_executor(self._signing, _sign, post.url, body, signer)
-        if budgets.get(post.host, 1) <= 0:
             return None
         attempt = await self._post(post.url, headers, body)
         if verdict(attempt) == RETRY:
@@ -190,17 +203,13 @@ class DeliveryEngine:
             return Attempt(None, f"{type(exc).__name__}: {exc}"[:500])
 
     def close(self) -> None:
-        """Close the session, stop the loop and the signing threads."""
+        """Close the session and the signing helpers, stop the loop and the signing threads."""
+        self._call(self.signing.close())
         self._call(self._session.close())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self._loop.close()
-        self._signing.shutdown(wait=False)
-
-
-def _sign(url: str, body: bytes, signer: Signer) -> dict[str, str]:
-    """The headers of one signed POST: `(request-target) host date digest content-type`."""
-    return sign_request("POST", url, key_id=signer.key_id, private_key=signer.private_key, body=body)
+        self._threads.shutdown(wait=False)
 
 
 def engine_for(app: Flask) -> DeliveryEngine:

@@ -1,44 +1,22 @@
-"""Delivery's view of actor keys: make sure an actor can sign, and its loaded (cached) private key.
+"""Delivery's view of actor keys: make sure an actor can sign, and what it signs with (the loaded key is cached).
 
-An adapter over `federation.keys` (`ensure_keys`, `private_key_of`); while that module is absent it falls back
-to the pure `activitypub.keys` helpers (generation, and `load_private_key`, cached by PEM).
+An adapter over `federation.keys` (`ensure_keys`, `private_key_of`, which loads each PEM once per process).
 """
 
 from __future__ import annotations
 
-import importlib.util
-from types import ModuleType
-
-from ..activitypub import generate_key_pair, load_private_key
 from ..users.models import Actor
-from . import urls
-from .delivery_http import Signer
-
-
-def _keys_module() -> ModuleType | None:
-    if importlib.util.find_spec(f"{__package__}.keys") is None:
-        return None
-    from . import keys
-
-    return keys
+from . import keys, urls
+from .delivery_signing import Signer
 
 
 def ensure_actor_keys(actor: Actor) -> None:
     """Give a local actor its key pair if it has none (in the caller's transaction)."""
-    keys = _keys_module()
-    if keys is not None:
-        keys.ensure_keys(actor)
-        return
-    if actor.private_key_pem is None:
-        pair = generate_key_pair()
-        actor.private_key_pem, actor.public_key_pem = pair.private_pem, pair.public_pem
-        actor.key_id = urls.key_id(actor)
+    keys.ensure_keys(actor)
 
 
 def signer_for(actor: Actor) -> Signer:
-    """The key id and the loaded private key an actor signs with."""
-    keys = _keys_module()
-    if keys is not None:
-        return Signer(urls.key_id(actor), keys.private_key_of(actor))
-    assert actor.private_key_pem is not None, "send_activity gives the actor its keys"
-    return Signer(urls.key_id(actor), load_private_key(actor.private_key_pem))
+    """The key id, the loaded private key and its PEM (for the signing helpers) that an actor signs with."""
+    private_key = keys.private_key_of(actor)
+    assert actor.private_key_pem is not None, "private_key_of gives the actor its keys"
+    return Signer(urls.key_id(actor), private_key, actor.private_key_pem.encode("ascii"))

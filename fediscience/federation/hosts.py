@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ARRAY, Integer, String, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import db, utcnow
+from .delivery_sql import among, on_postgresql
 from .models import Delivery, RemoteHost
 
 
@@ -42,7 +43,7 @@ def host_states(hosts: Iterable[str]) -> dict[str, HostState]:
         return {}
     rows = db.session.execute(
         select(RemoteHost.host, RemoteHost.blocked, RemoteHost.unavailable, RemoteHost.breaker_until,
-               RemoteHost.consecutive_failures).where(RemoteHost.host.in_(wanted))
+               RemoteHost.consecutive_failures).where(among(RemoteHost.host, wanted))
     )
     return {row.host: HostState(row.blocked, row.unavailable, row.breaker_until, row.consecutive_failures)
             for row in rows}
@@ -56,7 +57,7 @@ def blocked_hosts(inbox_urls: Iterable[str]) -> set[str]:
     every = set().union(*names.values()) if names else set()
     if not every:
         return set()
-    blocked = set(db.session.scalars(select(RemoteHost.host).where(RemoteHost.host.in_(every), RemoteHost.blocked)))
+    blocked = set(db.session.scalars(select(RemoteHost.host).where(among(RemoteHost.host, every), RemoteHost.blocked)))
     return {host_of(url) for url, candidates in names.items() if candidates & blocked}
 
 
@@ -74,7 +75,7 @@ def record_outcomes(alive: set[str], failures: Mapping[str, int], now: datetime 
     _ensure_rows(alive | set(failed))
     if alive:
         db.session.execute(
-            update(RemoteHost).where(RemoteHost.host.in_(sorted(alive))).values(last_success_at=now, **_CLEAR)
+            update(RemoteHost).where(among(RemoteHost.host, sorted(alive))).values(last_success_at=now, **_CLEAR)
             .execution_options(synchronize_session=False)
         )
     if failed:
@@ -87,11 +88,18 @@ _CLEAR: dict[str, Any] = {"failure_days": [], "consecutive_failures": 0, "breake
 def _ensure_rows(hosts: set[str]) -> None:
     if not hosts:
         return
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    if on_postgresql():  # one array parameter rather than five parameters per host
+        names = func.unnest(bindparam("hosts", sorted(hosts), type_=ARRAY(String))).table_valued("host")
+        names = names.render_derived(name="names")
+        rows = select(names.c.host, literal([], RemoteHost.failure_days.type), literal(0, Integer), literal(False),
+                      literal(False))
+        columns = ["host", "failure_days", "consecutive_failures", "blocked", "unavailable"]
+        statement = postgresql.insert(RemoteHost).from_select(columns, rows)
+        db.session.execute(statement.on_conflict_do_nothing(index_elements=["host"]))
+        return
     rows = [{"host": host, "failure_days": [], "consecutive_failures": 0, "blocked": False, "unavailable": False}
             for host in sorted(hosts)]
-    db.session.execute(insert(RemoteHost).on_conflict_do_nothing(index_elements=["host"]), rows)
+    db.session.execute(sqlite.insert(RemoteHost).on_conflict_do_nothing(index_elements=["host"]), rows)
 
 
 def _count_failures(failed: Mapping[str, int], now: datetime) -> None:
@@ -100,7 +108,7 @@ def _count_failures(failed: Mapping[str, int], now: datetime) -> None:
     current = db.session.execute(
         select(RemoteHost.host, RemoteHost.failure_days, RemoteHost.consecutive_failures, RemoteHost.breaker_until,
                RemoteHost.unavailable)
-        .where(RemoteHost.host.in_(sorted(failed))).with_for_update()
+        .where(among(RemoteHost.host, sorted(failed))).with_for_update()
     ).all()
     changes = []
     for row in current:

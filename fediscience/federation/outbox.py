@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import insert
 
 from ..activitypub.parse import id_of
 from ..db import db, new_public_id, utcnow
@@ -20,8 +19,9 @@ from ..jobs.queue import enqueue_after_commit
 from ..users.models import Actor
 from . import urls
 from .delivery_keys import ensure_actor_keys
+from .delivery_sql import insert_deliveries
 from .hosts import blocked_hosts, host_of
-from .models import Activity, Delivery
+from .models import Activity
 
 log = logging.getLogger(__name__)
 _MAX_URL = 2048
@@ -33,10 +33,7 @@ def send_activity(actor: Actor, payload: dict[str, Any], inboxes: Iterable[str])
     activity = _activity_row(actor, payload)
     targets = deliverable(inboxes)
     if targets:
-        now = utcnow()
-        rows = [{"activity_id": activity.id, "inbox_url": url, "host": host_of(url), "state": "pending",
-                 "tries": 0, "next_try_at": now, "created_at": now} for url in targets]
-        ids = list(db.session.scalars(insert(Delivery).returning(Delivery.id), rows))
+        ids = insert_deliveries(activity.id, [(url, host_of(url)) for url in targets], utcnow())
         size = current_app.extensions["fediscience.settings"].delivery_batch_size
         from ..jobs.deliver import deliver_activity
 

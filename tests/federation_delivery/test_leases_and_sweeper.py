@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from fediscience.db import db, utcnow
@@ -94,3 +96,30 @@ def test_an_outcome_is_not_written_over_a_lease_taken_by_another_worker(ctx, aut
     assert _states(activity.id) == ["leased"]
     _record(theirs, Outcomes(done=[(row_id, 202)]))
     assert _states(activity.id) == ["done"]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])  # row locks: SQLite locks the whole database instead
+def test_a_row_another_transaction_holds_is_skipped_not_waited_for(ctx, author, receiver, backend):
+    _lost_jobs(ctx)
+    activity = send_activity(author, note(author), [receiver.url(f"/users/{n}/inbox") for n in range(3)])
+    db.session.commit()
+    ids = sorted(db.session.scalars(select(Delivery.id)))
+    locked, release, engine = threading.Event(), threading.Event(), db.engine
+
+    def another_worker() -> None:  # holds the first row; lets go when told, or after 3 s (if we waited for it)
+        with engine.connect() as other:
+            other.execute(select(Delivery.id).where(Delivery.id == ids[0]).with_for_update())
+            locked.set()
+            release.wait(3)
+            other.rollback()
+
+    holder = threading.Thread(target=another_worker)
+    holder.start()
+    locked.wait(5)
+    deliver_activity(activity.id, ids)
+    release.set()
+    holder.join()
+    db.session.expire_all()
+    assert [db.session.get(Delivery, i).state for i in ids] == ["pending", "done", "done"]
+    deliver_activity(activity.id, ids)
+    assert _states(activity.id) == ["done"] * 3 and len(receiver.posts()) == 3
