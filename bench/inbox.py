@@ -1,12 +1,23 @@
 """Inbox throughput: signed 1 KB Creates accepted per second by 2 gunicorn workers, ÷ a no-op POST route.
 
 Creates a dedicated PostgreSQL database, stores a remote actor (so its key is cached: no fetch), serves the app
-with `gunicorn -w 2` (RQ on Redis database 14 as the job runner; no worker runs, so jobs only accumulate), and
-POSTs pre-signed requests from a few client threads over raw sockets, alternating rounds of the inbox and of a
-no-op POST route added to the same app. Then times each step of one delivery in-process. Never part of CI.
+with `gunicorn -w 2` (RQ on Redis database 14 as the job runner; no worker runs, so the queue only shows how many
+drain jobs were queued: at most one), and POSTs pre-signed requests from a few client threads over raw sockets. Each
+round interleaves ten slices of every route (in alternating order), so a change in the machine's load hits all of
+them alike. Then times each step of one delivery in-process, next to what the previous design paid instead. Never
+part of CI.
+
+The accept path measured: Date/Digest/signature checks, the signer's key and the blocked domains from in-process
+caches, one `INSERT … ON CONFLICT DO NOTHING` on an autocommit connection with asynchronous commit, and a Redis
+`SET NX` that queues a drain job only when none is queued (federation/inbox.py, inbox_store.py, jobs/inbox.py).
+
+`--variants` adds two routes of the same app for comparison: the inbox's verification alone (a floor for any
+design), and verification + one pipelined Redis round trip (LPUSH of the body + SET NX), the cost of a design that
+would buffer inbound activities in Redis and insert them in bulk from the worker (not what the app does).
 
     .venv/bin/python bench/inbox.py                    # 3 rounds of 1500 requests per route
     .venv/bin/python bench/inbox.py --requests 500 --rounds 1 --concurrency 4
+    .venv/bin/python bench/inbox.py --requests 600 --rounds 3 --variants
 """
 
 from __future__ import annotations
@@ -35,18 +46,48 @@ REMOTE = "https://remote.example/users/bench"
 
 
 def wsgi_app() -> Any:
-    """The app as gunicorn serves it, plus the no-op POST route the inbox is compared with."""
-    from flask import Response, request
+    """The app as gunicorn serves it, plus the no-op POST route the inbox is compared with and the variants."""
+    from flask import Response, current_app, request
+    from redis import Redis
 
     from fediscience import create_app
+    from fediscience.activitypub import SignedRequest, check_request
+    from fediscience.activitypub.signatures import host_of
     from fediscience.app import csrf
+    from fediscience.federation.inbox import parse_body, refuse_blocked, verified_signer
+    from fediscience.web.inbox import raw_target
 
     app = create_app()
+    redis = Redis.from_url(REDIS_URL)
 
     @app.post("/bench/noop")
     @csrf.exempt
     def noop() -> Response:
         request.get_data()
+        return Response(status=202)
+
+    def verified() -> bytes:
+        signed = SignedRequest("POST", raw_target(), list(request.headers.items()), request.get_data())
+        params = check_request(signed, expected_host=host_of(current_app.extensions["fediscience.settings"].base_url))
+        activity = parse_body(signed.body or b"")
+        refuse_blocked((params.key_id, activity.actor))
+        assert verified_signer(signed, params) == activity.actor
+        return signed.body or b""
+
+    @app.post("/bench/verified")
+    @csrf.exempt
+    def verified_only() -> Response:
+        verified()
+        return Response(status=202)
+
+    @app.post("/bench/verified-lpush")
+    @csrf.exempt
+    def verified_lpush() -> Response:
+        body = verified()
+        pipeline = redis.pipeline(transaction=False)
+        pipeline.lpush("bench-inbox-buffer", body)
+        pipeline.set("bench-inbox-drain", b"1", nx=True, ex=60)
+        pipeline.execute()
         return Response(status=202)
 
     return app
@@ -112,17 +153,17 @@ def raw_request(path: str, host: str, headers: dict[str, str], body: bytes) -> b
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-def signed_requests(count: int, port: int, keys: Any, run: str) -> list[bytes]:
-    """`count` inbox POSTs, each a distinct Create, signed in advance (signing is not what is measured)."""
+def signed_requests(count: int, port: int, keys: Any, run: str, path: str = "/inbox") -> list[bytes]:
+    """`count` POSTs to `path`, each a distinct Create, signed in advance (signing is not what is measured)."""
     from fediscience.activitypub import load_private_key, sign_request
 
     private = load_private_key(keys.private_pem)
-    url, host = f"http://127.0.0.1:{port}/inbox", f"127.0.0.1:{port}"
+    url, host = f"http://127.0.0.1:{port}{path}", f"127.0.0.1:{port}"
     out = []
     for number in range(count):
         body = create_body(number, run)
         headers = sign_request("POST", url, key_id=f"{REMOTE}#main-key", private_key=private, body=body)
-        out.append(raw_request("/inbox", host, headers, body))
+        out.append(raw_request(path, host, headers, body))
     return out
 
 
@@ -179,13 +220,19 @@ def wait_until_up(port: int, timeout: float = 30) -> None:
 
 
 def breakdown(app: Any, keys: Any, port: int, repeat: int = 300) -> dict[str, float]:
-    """Milliseconds per step of one delivery, in-process (the same code paths as the view)."""
+    """Milliseconds per step of one delivery, in-process (the same code paths as the view), and what the
+    alternatives cost (the uncached look-ups, a synchronous commit, one RQ job per item)."""
     from redis import Redis
     from rq import Queue
+    from sqlalchemy import select
 
     from fediscience.activitypub import SignedRequest, check_request, load_private_key, sign_request
-    from fediscience.db import db
-    from fediscience.federation.inbox import parse_body, refuse_blocked, store, verified_signer
+    from fediscience.db import db, utcnow
+    from fediscience.federation.inbox import parse_body, refuse_blocked, verified_signer
+    from fediscience.federation.inbox_store import insert_item
+    from fediscience.federation.models import InboxItem, RemoteHost
+    from fediscience.jobs.inbox import request_drain
+    from fediscience.users.models import Actor
 
     private = load_private_key(keys.private_pem)
     url = f"http://127.0.0.1:{port}/inbox"
@@ -202,24 +249,57 @@ def breakdown(app: Any, keys: Any, port: int, repeat: int = 300) -> dict[str, fl
             step(request)
         results[name] = (time.perf_counter() - start) * 1000 / repeat
 
+    def values(request: SignedRequest, tag: str) -> dict[str, Any]:
+        activity = parse_body(request.body)
+        return {"activity_uri": f"{activity.id}/{tag}", "actor_uri": activity.actor, "activity_type": activity.type,
+                "payload": activity.raw, "status": "pending", "attempts": 0, "received_at": utcnow()}
+
+    def session_insert_commit(request: SignedRequest) -> None:
+        db.session.add(InboxItem(**values(request, "orm")))
+        db.session.commit()
+
     host = f"127.0.0.1:{port}"
+    blocked = select(RemoteHost.host).where(RemoteHost.host.in_(["remote.example"]), RemoteHost.blocked).limit(1)
     with app.app_context():
         timed("check_request (Date, Digest, headers)", lambda r: check_request(r, expected_host=host))
         timed("parse JSON + read_activity", lambda r: parse_body(r.body))
-        timed("domain block query", lambda r: refuse_blocked([REMOTE]))
-        timed("key look-up (cached actor row) + RSA verify", lambda r: verified_signer(r, check_request(r)))
-
-        def insert_commit(request: SignedRequest) -> None:
-            store(parse_body(request.body))
-            db.session.commit()
-
-        timed("INSERT … ON CONFLICT + COMMIT + rq.enqueue (after commit)", insert_commit)
-        queue = Queue("bench-breakdown", connection=Redis.from_url(REDIS_URL))
-        timed("rq.enqueue alone", lambda r: queue.enqueue(print, 1))
+        timed("domain blocks (in-process set)", lambda r: refuse_blocked([REMOTE]))
+        timed("signer key (in-process) + RSA verify", lambda r: verified_signer(r, check_request(r)))
+        timed("INSERT … ON CONFLICT RETURNING, autocommit, async commit", lambda r: insert_item(values(r, "lean")))
         connection = Redis.from_url(REDIS_URL)
-        timed("Redis LPUSH alone", lambda r: connection.lpush("bench-lpush", 1))
+        timed("drain flag: Redis SET NX (a drain is queued or running)", lambda r: request_drain(app))
+        connection.delete(*connection.keys("fediscience:inbox-drain:*"))
+        timed("instead: domain block query (session)", lambda r: (db.session.scalar(blocked), db.session.commit()))
+        key_id = f"{REMOTE}#main-key"
+        key_row = select(Actor).where(Actor.key_id == key_id)
+        timed("instead: key row query (session)", lambda r: (db.session.scalar(key_row), db.session.commit()))
+        timed("instead: ORM INSERT + synchronous COMMIT", session_insert_commit)
+        queue = Queue("bench-breakdown", connection=connection)
+        timed("instead: rq.enqueue (one job per item)", lambda r: queue.enqueue(print, 1))
+        timed("instead: Redis LPUSH of the body", lambda r: connection.lpush("bench-lpush", r.body))
         db.engine.dispose()
     return results
+
+
+SLICES = 10
+
+
+def measure_round(
+    port: int, keys: Any, routes: list[str], requests: int, concurrency: int, tag: str
+) -> dict[str, float]:
+    """Requests per second of each route over one round of SLICES interleaved slices."""
+    size = max(1, requests // SLICES)
+    seconds = dict.fromkeys(routes, 0.0)
+    for number in range(SLICES):
+        for route in routes if number % 2 == 0 else routes[::-1]:
+            if route == "/bench/noop":
+                batch = noop_requests(size, port)
+            else:
+                batch = signed_requests(size, port, keys, f"{tag}-{number}-{route.rsplit('/', 1)[1]}", route)
+            took, statuses = send_all(port, batch, concurrency)
+            assert statuses == {"202": size}, (route, statuses)
+            seconds[route] += took
+    return {route: SLICES * size / seconds[route] for route in routes}
 
 
 def main() -> None:
@@ -229,7 +309,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=6)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--async-commit", action="store_true", help="run with synchronous_commit = off")
+    parser.add_argument("--variants", action="store_true", help="also measure verification alone and + a Redis LPUSH")
+    parser.add_argument("--async-commit", action="store_true",
+                        help="the whole database with synchronous_commit = off (the inbox INSERT already is)")
     args = parser.parse_args()
 
     port = _free_port()
@@ -240,32 +322,35 @@ def main() -> None:
 
     Redis.from_url(REDIS_URL).flushdb()
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--pythonpath", str(ROOT), "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--chdir",
-         str(ROOT / "bench"), "--log-level", "warning", "inbox:wsgi_app()"], env=env,
+        [str(ROOT / ".venv/bin/gunicorn"), "--pythonpath", str(ROOT), "-w", str(args.workers),
+         "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT / "bench"), "--log-level", "warning", "inbox:wsgi_app()"],
+        env=env,
     )
+    routes = ["/bench/noop", "/inbox"] + (["/bench/verified", "/bench/verified-lpush"] if args.variants else [])
     try:
         wait_until_up(port)
-        send_all(port, noop_requests(200, port), args.concurrency)  # warm up both routes
-        send_all(port, signed_requests(200, port, keys, "warmup"), args.concurrency)
-        inbox_rates, noop_rates = [], []
+        for route in routes:  # warm up every route
+            warm = noop_requests(200, port) if route == "/bench/noop" else signed_requests(200, port, keys, "w", route)
+            send_all(port, warm, args.concurrency)
+        ratios: dict[str, list[float]] = {route: [] for route in routes[1:]}
         for round_number in range(args.rounds):
-            signed = signed_requests(args.requests, port, keys, f"round{round_number}")
-            seconds, statuses = send_all(port, noop_requests(args.requests, port), args.concurrency)
-            assert statuses == {"202": args.requests}, statuses
-            noop_rates.append(args.requests / seconds)
-            seconds, statuses = send_all(port, signed, args.concurrency)
-            assert statuses == {"202": args.requests}, statuses
-            inbox_rates.append(args.requests / seconds)
-            print(f"round {round_number + 1}: no-op {noop_rates[-1]:7.0f}/s   inbox {inbox_rates[-1]:7.0f}/s"
-                  f"   ratio {inbox_rates[-1] / noop_rates[-1]:.2f}")
+            rates = measure_round(port, keys, routes, args.requests, args.concurrency, f"round{round_number}")
+            for route in routes[1:]:
+                ratios[route].append(rates[route] / rates["/bench/noop"])
+            print(f"round {round_number + 1}: " + "   ".join(
+                f"{route} {rates[route]:5.0f}/s" + (f" ({ratios[route][-1]:.2f})" if route in ratios else "")
+                for route in routes))
         stored = sa.create_engine(env["FEDISCIENCE_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
         with stored.connect() as connection:
             items = connection.scalar(sa.text("SELECT count(*) FROM inbox_items"))
         stored.dispose()
         jobs = Redis.from_url(REDIS_URL).llen("rq:queue:fediscience")
-        inbox, noop = sorted(inbox_rates)[len(inbox_rates) // 2], sorted(noop_rates)[len(noop_rates) // 2]
-        print(f"\nmedian: no-op {noop:.0f}/s, inbox {inbox:.0f}/s, ratio {inbox / noop:.2f} (goal ≥ 0.6)")
-        print(f"stored inbox items: {items}; RQ jobs waiting: {jobs}")
+        print()
+        for route, values in ratios.items():
+            ordered = sorted(values)
+            print(f"{route}: ratio to the no-op median {ordered[len(ordered) // 2]:.2f}, range "
+                  f"{ordered[0]:.2f}–{ordered[-1]:.2f}" + ("  (goal ≥ 0.6)" if route == "/inbox" else ""))
+        print(f"stored inbox items: {items}; RQ jobs waiting: {jobs} (drain jobs, coalesced)")
     finally:
         server.terminate()
         server.wait(10)

@@ -1,4 +1,8 @@
-"""Domain blocks: a blocked host's requests get 403 and nothing is stored (subdomains included)."""
+"""Domain blocks: a blocked host's requests get 403 and nothing is stored (subdomains included).
+
+The inbox reads blocks from a cache; a change committed here reaches this process at once, others within
+`inbox_cache.BLOCKS_TTL` seconds.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from sqlalchemy import select
 
 from ..db import db
 from ..errors import Invalid
+from .inbox_cache import note_blocks_changed
 from .models import RemoteHost
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -37,6 +42,7 @@ def block_domain(domain: str, reason: str | None = None) -> RemoteHost:
     host = _host_row(normalize_domain(domain))
     host.blocked, host.block_reason = True, (reason or None)
     db.session.flush()
+    note_blocks_changed(db.session())
     return host
 
 
@@ -47,6 +53,7 @@ def unblock_domain(domain: str) -> bool:
         return False
     host.blocked, host.block_reason = False, None
     db.session.flush()
+    note_blocks_changed(db.session())
     return True
 
 

@@ -1,8 +1,13 @@
 """Receiving activities: size cap, signature and Digest checks, the signer's key, domain blocks, storing.
 
 A request either fails with an `InboxError` (4xx, nothing stored) or yields an `Outcome`: stored as a pending
-`InboxItem` (unique on the activity id; a duplicate is a no-op) with its processing job enqueued after commit,
-or answered 202 and dropped (a `Delete` of an actor we cannot or need not act on). The caller commits.
+`InboxItem` (unique on the activity id; a duplicate is a no-op) with a drain job queued unless one already is, or
+answered 202 and dropped (a `Delete` of an actor we cannot or need not act on).
+
+The accept path of a known signer makes no database query but the INSERT: keys and blocked domains come from
+in-process caches (`inbox_cache`, with their staleness bounds), the item is written by one autocommit statement
+(`inbox_store`), and the drain is queued by one Redis `SET NX` (`jobs.inbox.request_drain`). What a fetch of the
+signer wrote into the request's session is committed before the item is stored.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..activitypub import (
     ActivityError,
@@ -34,7 +40,9 @@ from ..activitypub import (
 from ..activitypub.parse import IncomingActivity, has_as_context, read_activity
 from ..db import db, utcnow
 from ..users.models import Actor
-from .models import InboxItem, RemoteHost
+from .inbox_cache import SignerKey, caches
+from .inbox_store import insert_item
+from .models import RemoteHost
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +83,9 @@ def receive(request: SignedRequest, *, expected_host: str) -> Outcome:
     if _is_actor_delete(activity):
         return _receive_actor_delete(request, params, activity)
     signer = verified_signer(request, params)
-    if signer.uri != activity.actor:
+    if signer != activity.actor:
         raise InboxError(
-            401, f"the request is signed by {signer.uri}, not by the activity's actor {activity.actor}", "signer_mismatch"
+            401, f"the request is signed by {signer}, not by the activity's actor {activity.actor}", "signer_mismatch"
         )
     return store(activity)
 
@@ -140,13 +148,17 @@ def _is_ip(hostname: str) -> bool:
 
 
 def refuse_blocked(urls: Iterable[str]) -> None:
-    """InboxError 403 if any of the URLs' hosts (or a parent domain) is blocked."""
+    """InboxError 403 if any of the URLs' hosts (or a parent domain) is blocked (cached: see inbox_cache)."""
     hosts = hosts_of(urls)
     if not hosts:
         return
-    blocked = db.session.scalar(select(RemoteHost.host).where(RemoteHost.host.in_(hosts), RemoteHost.blocked).limit(1))
-    if blocked is not None:
-        raise InboxError(403, f"the domain {blocked} is blocked on this instance", "domain_blocked")
+    blocked = hosts & caches().blocked.current(_blocked_hosts)
+    if blocked:
+        raise InboxError(403, f"the domain {min(blocked)} is blocked on this instance", "domain_blocked")
+
+
+def _blocked_hosts() -> list[str]:
+    return list(db.session.scalars(select(RemoteHost.host).where(RemoteHost.blocked)))
 
 
 def public_key_of(actor: Actor) -> object:
@@ -171,20 +183,44 @@ def _signer(key_id: str, *, refresh: bool) -> Actor:
         raise InboxError(401, f"the signer's key {key_id} could not be fetched: {exc}", "unknown_key") from None
 
 
-def verified_signer(request: SignedRequest, params: SignatureParams) -> Actor:
-    """The actor whose key verifies the signature: the cached key, else the key refetched once."""
+def verified_signer(request: SignedRequest, params: SignatureParams) -> str:
+    """The id of the actor whose key verifies the signature: the key cached in this process, else the stored key,
+    else the key refetched once (as Mastodon does for a rotated key)."""
+    cached = caches().keys.get(params.key_id)
+    if cached is not None and _verifies(request, params, cached.public_key):
+        return cached.actor_uri
     signer = _signer(params.key_id, refresh=False)
-    try:
-        verify_signature(request, params, public_key_of(signer))
-        return signer
-    except (BadSignature, InboxError):
-        pass  # a rotated key: refetch it once (as Mastodon does)
+    if cached is None or signer.public_key_pem != cached.pem:
+        try:
+            return _remember(_verified_key(request, params, signer))
+        except (BadSignature, InboxError):
+            pass
     signer = _signer(params.key_id, refresh=True)
     try:
-        verify_signature(request, params, public_key_of(signer))
+        return _remember(_verified_key(request, params, signer))
     except SignatureError as exc:
         raise InboxError(401, exc.reason, exc.code) from None
-    return signer
+
+
+def _verified_key(request: SignedRequest, params: SignatureParams, signer: Actor) -> SignerKey:
+    """The signer's key, once it verifies the request; SignatureError or InboxError otherwise."""
+    public_key = public_key_of(signer)
+    verify_signature(request, params, public_key)
+    assert signer.uri is not None and signer.public_key_pem is not None
+    return SignerKey(params.key_id, signer.uri, signer.public_key_pem, public_key)
+
+
+def _verifies(request: SignedRequest, params: SignatureParams, public_key: object) -> bool:
+    try:
+        verify_signature(request, params, public_key)
+    except SignatureError:
+        return False
+    return True
+
+
+def _remember(key: SignerKey) -> str:
+    caches().keys.put(key)
+    return key.actor_uri
 
 
 def _is_actor_delete(activity: IncomingActivity) -> bool:
@@ -220,11 +256,14 @@ def _actor_is_gone(uri: str) -> bool:
 
 
 def store(activity: IncomingActivity) -> Outcome:
-    """Insert the activity as a pending InboxItem unless its id is known; enqueue its job after commit."""
-    from ..jobs.inbox import process_inbox_item
-    from ..jobs.queue import enqueue_after_commit
+    """Insert the activity as a pending InboxItem unless its id is known, and queue a drain unless one is queued.
 
-    values = {
+    The request's session is committed first (a signer fetched on the way); the item commits on its own.
+    """
+    from ..jobs.inbox import request_drain
+
+    db.session.commit()
+    item_id = insert_item({
         "activity_uri": activity.id,
         "actor_uri": activity.actor,
         "activity_type": activity.type[:32],
@@ -232,15 +271,11 @@ def store(activity: IncomingActivity) -> Outcome:
         "status": "pending",
         "attempts": 0,
         "received_at": utcnow(),
-    }
-    item_id = db.session.scalar(_insert_ignoring_duplicate(values).returning(InboxItem.id))
+    })
     if item_id is None:
         return Outcome(duplicate=True)
-    enqueue_after_commit(process_inbox_item, item_id)
+    try:
+        request_drain(current_app._get_current_object())  # type: ignore[attr-defined]
+    except RedisError:  # the item is stored: the sweeper queues its drain within an interval
+        log.warning("could not queue the inbox drain for item %s", item_id, exc_info=True)
     return Outcome(item_id=item_id)
-
-
-def _insert_ignoring_duplicate(values: dict[str, Any]) -> Any:
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(InboxItem).values(**values).on_conflict_do_nothing(index_elements=["activity_uri"])

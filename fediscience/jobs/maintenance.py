@@ -15,7 +15,7 @@ from .queue import runner_for
 
 
 def sweep() -> int:
-    """Re-enqueue due paper look-ups, inbox items and deliveries (lease expired or never started); returns how many."""
+    """Re-enqueue due paper look-ups and deliveries, and a drain for due inbox items; returns how many were due."""
     from .papers import run_lookup
 
     settings = current_app.extensions["fediscience.settings"]
