@@ -15,7 +15,8 @@ from ...db import utcnow
 from ...errors import DomainError
 from ...summaries.services import render_summary_source
 from ...text import plain_text, sanitize_remote_html
-from .context import Rejected, same_origin
+from ..tombstones import find_tombstone
+from .context import DONE, IGNORED, Rejected, same_origin
 
 MARKDOWN = "text/markdown"
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}")
@@ -35,6 +36,20 @@ def is_public(note: dict[str, Any], activity: dict[str, Any] | None = None) -> b
     if not addressing.recipients and activity is not None:
         addressing = addressing_of(activity)
     return addressing.is_public
+
+
+def settled_outcome(
+    note: dict[str, Any], activity: dict[str, Any] | None, author: Any, stored: Any, kind: str
+) -> str | None:
+    """What a received Note needs no storing for: IGNORED if not public or its id was deleted, DONE if `stored`
+    (what we hold under its id) is the author's, Rejected if another's; None when it is new to us."""
+    if not is_public(note, activity) or find_tombstone(note["id"]) is not None:
+        return IGNORED
+    if stored is None:
+        return None
+    if stored.author_id != author.id:
+        raise Rejected(f"the {kind} {note['id']} belongs to another actor")
+    return DONE
 
 
 def permalink(note: dict[str, Any], object_id: str) -> str | None:

@@ -17,9 +17,9 @@ from ...db import db
 from ...summaries.models import Summary, SummaryRevision
 from ...summaries.services import add_revision, refresh_summary_count, summary_by
 from ...users.models import Actor
-from ..tombstones import find_tombstone, record_tombstone
+from ..tombstones import record_tombstone
 from .context import DONE, IGNORED, Rejected
-from .note_text import NoteText, is_public, permalink, published_at, summary_text, updated_at
+from .note_text import NoteText, permalink, published_at, settled_outcome, summary_text, updated_at
 from .paper_claims import paper_for, paper_node, read_claim
 
 
@@ -45,13 +45,9 @@ def store_summary(note: dict[str, Any], author: Actor, activity: dict[str, Any] 
     is Rejected.
     """
     uri = note["id"]
-    if not is_public(note, activity) or find_tombstone(uri) is not None:
-        return IGNORED
-    existing = remote_summary(uri)
-    if existing is not None:
-        if existing.author_id != author.id:
-            raise Rejected(f"the summary {uri} belongs to another actor")
-        return DONE
+    settled = settled_outcome(note, activity, author, remote_summary(uri), "summary")
+    if settled is not None:
+        return settled
     node = paper_node(note)
     assert node is not None, "store_summary is called for summary Notes only"
     text = summary_text(note)

@@ -17,9 +17,9 @@ from ...db import db, utcnow
 from ...notifications.services import notify_comment
 from ...summaries.models import Summary
 from ...users.models import Actor
-from ..tombstones import find_tombstone, record_tombstone
+from ..tombstones import record_tombstone
 from .context import DONE, IGNORED, Rejected, local_comment, local_summary
-from .note_text import comment_text, is_public, language_of, permalink, published_at, updated_at
+from .note_text import comment_text, language_of, permalink, published_at, settled_outcome, updated_at
 from .notes import remote_summary
 
 
@@ -52,13 +52,9 @@ def store_comment(note: dict[str, Any], author: Actor, activity: dict[str, Any] 
     page. A reply to an unknown object, or to a summary that is not public, is ignored.
     """
     uri = note["id"]
-    if not is_public(note, activity) or find_tombstone(uri) is not None:
-        return IGNORED
-    existing = remote_comment(uri)
-    if existing is not None:
-        if existing.author_id != author.id:
-            raise Rejected(f"the comment {uri} belongs to another actor")
-        return DONE
+    settled = settled_outcome(note, activity, author, remote_comment(uri), "comment")
+    if settled is not None:
+        return settled
     parent = find_parent(in_reply_to(note))
     if parent is None or not parent.summary.is_public:
         return IGNORED
