@@ -65,8 +65,26 @@ class Activity(PublicIdMixin, db.Model):
     object_uri: Mapped[str | None] = mapped_column(String(2048), index=True, default=None)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set only when the activity must be signed with a key the actor has since replaced (the Update announcing
+    # a rotated key is signed with the old one, so Mastodon keeps the followers: mastodon-interop.md §2).
+    signing_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("retired_keys.id", ondelete="SET NULL"), default=None
+    )
 
     actor: Mapped[Actor] = relationship(lazy="joined", innerjoin=True)
+    signing_key: Mapped["RetiredKey | None"] = relationship(lazy="select")
+
+
+class RetiredKey(db.Model):
+    """A key pair a local actor used before a rotation, kept to sign the activities announcing the new one."""
+
+    __tablename__ = "retired_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    private_key_pem: Mapped[str] = mapped_column(Text)
+    retired_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Delivery(db.Model):
@@ -129,6 +147,9 @@ class Notification(db.Model):
     from_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), default=None)
     summary_id: Mapped[int | None] = mapped_column(ForeignKey("summaries.id", ondelete="CASCADE"), default=None)
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), default=None)
+    # A mention in a remote post that is not a comment here: where it lives and the start of its text.
+    object_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    excerpt: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(default=None)
 
