@@ -38,7 +38,7 @@ from ..activitypub import (
     verify_signature,
 )
 from ..activitypub.parse import IncomingActivity, has_as_context, read_activity
-from ..db import db, utcnow
+from ..db import commit_if_begun, db, utcnow
 from ..users.models import Actor
 from .inbox_cache import SignerKey, caches
 from .inbox_store import insert_item
@@ -262,7 +262,7 @@ def store(activity: IncomingActivity) -> Outcome:
     """
     from ..jobs.inbox import request_drain
 
-    db.session.commit()
+    commit_if_begun()
     item_id = insert_item({
         "activity_uri": activity.id,
         "actor_uri": activity.actor,

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from ..activitypub import SignedRequest
 from ..activitypub.signatures import host_of
-from ..db import db
+from ..db import commit_if_begun, db
 from ..federation.inbox import MAX_BODY_BYTES, InboxError, receive, too_large
 from ..users.models import Actor
 
@@ -49,7 +49,7 @@ def _deliver() -> Response:
     except InboxError as exc:
         db.session.rollback()
         return _refusal(exc)
-    db.session.commit()
+    commit_if_begun()
     return Response(status=202)
 
 

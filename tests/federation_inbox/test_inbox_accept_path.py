@@ -50,8 +50,11 @@ def short_ttls(app: Flask) -> Flask:
     return app
 
 
-def _statements_in_this_thread() -> tuple[list[str], Any]:
-    """Every SQL statement run by this thread on any engine (the accept path has its own PostgreSQL engine)."""
+def _statements_in_this_thread(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Any]:
+    """Every SQL statement run by this thread on any engine, and any sent straight through psycopg (the accept
+    path's own PostgreSQL connection)."""
+    import psycopg
+
     statements: list[str] = []
     me = threading.get_ident()
 
@@ -59,6 +62,14 @@ def _statements_in_this_thread() -> tuple[list[str], Any]:
         if threading.get_ident() == me:
             statements.append(statement)
 
+    direct = psycopg.Connection.execute
+
+    def execute(connection: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if threading.get_ident() == me:
+            statements.append(str(query))
+        return direct(connection, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", execute)
     event.listen(Engine, "before_cursor_execute", record)
     return statements, lambda: event.remove(Engine, "before_cursor_execute", record)
 
@@ -74,10 +85,10 @@ def _set_key(app: Flask, remote: Remote, key: KeyPair) -> None:
 
 
 def test_a_cached_signer_costs_one_insert_and_no_other_query(
-    app: Flask, client: Any, mallory: Remote, alice: Local
+    app: Flask, client: Any, mallory: Remote, alice: Local, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert deliver(client, mallory, activity(mallory, "Follow", alice.url)).status_code == 202  # fills the caches
-    statements, stop = _statements_in_this_thread()
+    statements, stop = _statements_in_this_thread(monkeypatch)
     try:
         response = deliver(client, mallory, activity(mallory, "Follow", alice.url))
     finally:
