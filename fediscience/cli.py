@@ -155,6 +155,7 @@ def _register_subcommands() -> None:
     main.add_command(token_group)
     main.add_command(domains_group)
     from .federation.cli import deliveries; main.add_command(deliveries)  # noqa: E702 (one line per command)
+    from .federation.keys_cli import group as keys_group; main.add_command(keys_group)  # noqa: E702
 
 
 _register_subcommands()

@@ -30,12 +30,14 @@ class Settings(BaseSettings):
     max_summary_bytes: int = Field(default=100_000, gt=0)
     max_comment_bytes: int = Field(default=20_000, gt=0)
     max_avatar_bytes: int = Field(default=5_000_000, gt=0)
+    reply_ancestor_depth: int = Field(default=8, ge=0)  # missing ancestors of a reply fetched at most
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     crossref_api_url: str = "https://api.crossref.org"
     dblp_api_url: str = "https://dblp.org"
     contact_email: str = "admin@example.org"
     http_timeout: float = Field(default=10.0, gt=0)
     allow_private_addresses: bool = False
+    authorized_fetch: bool = False  # secure mode: our ActivityStreams GETs require a signature
     job_retry_delays: tuple[float, ...] = (60.0, 300.0, 1800.0)
     sweeper_interval: float = Field(default=30.0, gt=0)
     worker_burst: bool = False

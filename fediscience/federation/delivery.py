@@ -62,7 +62,8 @@ def deliver(activity_id: int, delivery_ids: Sequence[int] | None = None) -> None
         return
     waited_ms = (started - activity.created_at).total_seconds() * 1000  # writing, commit, queue: before this job
     body = json.dumps(activity.payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    signer, kind = signer_for(activity.actor), activity.activity_type
+    # One signer per activity: its current key, or the retired key it names (a key rotation's Update).
+    signer, kind = signer_for(activity.actor, activity.signing_key), activity.activity_type
     db.session.commit()
     for chunk in _chunks(activity_id, delivery_ids):
         marks = [clock, time.perf_counter()]

@@ -36,7 +36,10 @@ def ensure_keys(actor: Actor) -> None:
 
 
 def private_key_of(actor: Actor) -> rsa.RSAPrivateKey:
-    """The loaded private key of a local actor (generated first if missing; loading is cached per PEM)."""
+    """The loaded private key of a local actor (generated first if missing; loading is cached per PEM).
+
+    The cache is keyed by the PEM text, not by the actor: once a rotation has put a new pair on the actor's row,
+    the old key can only be reached through the RetiredKey an activity names (key_rotation)."""
     ensure_keys(actor)
     assert actor.private_key_pem is not None
     return load_private_key(actor.private_key_pem, trusted=True)

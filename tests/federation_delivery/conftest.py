@@ -49,6 +49,8 @@ class Received:
     body: dict[str, Any]
     verified: bool
     error: str | None
+    headers: list[tuple[str, str]] = field(default_factory=list)  # as sent, to verify with other keys
+    raw: bytes = b""
 
 
 @dataclass
@@ -95,7 +97,8 @@ class Receiver:
         except Exception as exc:  # noqa: BLE001 - any failure is recorded and asserted on
             error = f"{type(exc).__name__}: {exc}"
         with self.lock:
-            self.received.append(Received(handler.path, key_id, signed, json.loads(body), error is None, error))
+            self.received.append(Received(handler.path, key_id, signed, json.loads(body), error is None, error,
+                                          list(handler.headers.items()), body))
 
 
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:

@@ -196,9 +196,9 @@ class MastodonClient:
         return self.fetch_remote_actor(href)
 
     def fetch_remote_actor(self, uri: str, *, prefetched: dict[str, Any] | None = None,
-                           only_key: bool = False) -> RemoteAccount:
+                           only_key: bool = False, signed_with_known_key: bool = False) -> RemoteAccount:
         """FetchRemoteActorService (+ ProcessAccountService): the actor document's checks, the reverse WebFinger
-        check (unless only_key), then the account as stored."""
+        check (unless only_key), then the account as stored (`signed_with_known_key`: see process_account)."""
         doc = prefetched if prefetched is not None else self.fetch_resource(uri, True)
         if doc is None:
             raise PeerError(f"Error fetching actor JSON at {uri}")
@@ -217,7 +217,8 @@ class MastodonClient:
             self.peer.state.problem("webfinger property", uri, f"{claimed!r} is not {username}@{domain}")
         if not only_key:
             self.check_webfinger(username, domain, doc["id"])
-        return self.process_account(doc, username, domain, webfingered=not only_key)
+        return self.process_account(doc, username, domain, webfingered=not only_key,
+                                    signed_with_known_key=signed_with_known_key)
 
     def check_webfinger(self, username: str, domain: str, uri: str) -> None:
         """The reverse check: WebFinger `acct:<preferredUsername>@<host of the actor id>` must point back at the id
@@ -237,8 +238,11 @@ class MastodonClient:
                                     f"WebFinger for {confirmed} points to {self_link(jrd)!r}, not back to {uri}")
             raise PeerError(f"Webfinger response for {confirmed} does not loop back to {uri}")
 
-    def process_account(self, doc: dict[str, Any], username: str, domain: str, *, webfingered: bool) -> RemoteAccount:
-        """ProcessAccountService: inbox required, protocol fields read, the first publicKey's PEM kept; stored."""
+    def process_account(self, doc: dict[str, Any], username: str, domain: str, *, webfingered: bool,
+                        signed_with_known_key: bool = False) -> RemoteAccount:
+        """ProcessAccountService: inbox required, protocol fields read, the first publicKey's PEM kept; stored.
+        A stored key replaced by a different PEM calls `after_key_change!` (the refollow) unless the document came
+        in an actor Update signed with the known key (update.rb passes `signed_with_known_key: true`)."""
         uri = doc["id"]
         # An instance actor is named after its domain; judge that name without the test's port.
         checked = username.rsplit(":", 1)[0] if username.lower() == domain else username
@@ -250,14 +254,14 @@ class MastodonClient:
             raise PeerError(f"{uri} has no inbox")
         endpoints = doc.get("endpoints") if isinstance(doc.get("endpoints"), dict) else {}
         url = value_or_id(as_array(doc.get("url"))[0]) if doc.get("url") else None
-        public_key, key_id = self._public_key(doc)
+        public_key, key_id, pem = self._public_key(doc)
         account = RemoteAccount(
             uri=uri, username=username, domain=domain, inbox=inbox,
             shared_inbox=value_or_id(endpoints.get("sharedInbox")) or value_or_id(doc.get("sharedInbox")),
             followers=value_or_id(as_array(doc.get("followers"))[0]) if doc.get("followers") else None,
             url=url if isinstance(url, str) and netloc(url) == netloc(uri) else None,  # mismatching_origin?
             key_id=key_id, public_key=public_key, document=doc,
-            webfingered_at=time.time() if webfingered else 0.0,
+            webfingered_at=time.time() if webfingered else 0.0, public_key_pem=pem,
         )
         if webfingered:
             self._collection_info(doc)
@@ -266,6 +270,10 @@ class MastodonClient:
             if known is not None and not webfingered:
                 account.webfingered_at = known.webfingered_at
             self.peer.state.accounts[uri] = account
+        # key_changed?: `!@old_public_key.nil? && @old_public_key != @account.public_key` (the PEM text).
+        key_changed = known is not None and known.public_key_pem is not None and known.public_key_pem != (pem or "")
+        if key_changed and not signed_with_known_key:
+            self.peer.after_key_change(account)
         return account
 
     def _collection_info(self, doc: dict[str, Any]) -> None:
@@ -280,18 +288,18 @@ class MastodonClient:
                 self.peer.state.problem("collection", url, "no numeric totalItems or no first page: Mastodon shows "
                                         "the count as unknown or the collection as private")
 
-    def _public_key(self, doc: dict[str, Any]) -> tuple[rsa.RSAPublicKey | None, str | None]:
+    def _public_key(self, doc: dict[str, Any]) -> tuple[rsa.RSAPublicKey | None, str | None, str | None]:
         key = as_array(doc.get("publicKey"))[0] if doc.get("publicKey") else None
         if isinstance(key, str):
             key = self.fetch_resource(key, True)
         if not isinstance(key, dict) or not isinstance(key.get("publicKeyPem"), str):
             self.peer.state.problem("publicKey", doc["id"], "the actor has no usable publicKey")
-            return None, None
+            return None, None, None
         loaded = serialization.load_pem_public_key(key["publicKeyPem"].encode())
         if not isinstance(loaded, rsa.RSAPublicKey):
             self.peer.state.problem("publicKey", doc["id"], "the key is not RSA")
-            return None, None
-        return loaded, key.get("id")
+            return None, None, None
+        return loaded, key.get("id"), key["publicKeyPem"]
 
     def account_from_key_id(self, key_id: str) -> RemoteAccount | None:
         """SignatureVerification#actor_from_key_id: `acct:` → resolve; a known account by the key's actor URI;

@@ -110,13 +110,15 @@ class InboxProcessor:
         return "created"
 
     def on_update(self, activity: dict[str, Any], signer: RemoteAccount, where: str) -> str:
-        """update.rb: an actor updating itself is refreshed; a Note of this actor is edited only when `updated`
-        is present and newer than the stored edit (ProcessStatusUpdateService)."""
+        """update.rb: an actor updating itself is refreshed from the embedded document with
+        `signed_with_known_key: true` (a new publicKey replaces the stored one without the refollow); a Note of
+        this actor is edited only when `updated` is present and newer than the stored edit
+        (ProcessStatusUpdateService)."""
         obj = activity.get("object")
         if value_or_id(obj) == signer.uri:
             if isinstance(obj, dict):
                 self.peer.client.fetch_remote_actor(signer.uri, prefetched={**obj, "@context": activity["@context"]},
-                                                    only_key=True)
+                                                    only_key=True, signed_with_known_key=True)
             return "account updated"
         if not isinstance(obj, dict):
             return "ignored: update without object"

@@ -103,6 +103,7 @@ class RemoteAccount:
     public_key: rsa.RSAPublicKey | None
     document: dict[str, Any]
     webfingered_at: float = 0.0
+    public_key_pem: str | None = None  # as received: Mastodon compares the text to notice a key change
 
     @property
     def acct(self) -> str:
@@ -207,6 +208,7 @@ class PeerState:
     fetched: list[Fetched] = field(default_factory=list)
     sent: list[Sent] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    refollows: list[str] = field(default_factory=list)  # accounts whose key changed unannounced (RefollowWorker)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def problem(self, rule: str, where: str, detail: str) -> None:

@@ -11,8 +11,9 @@ What it checks on every request it receives (mastodon_signatures): `Signature` p
 the Date window (no older than 65 min, at most 60 min ahead, IMF-fixdate), `(request-target)`, `host` on GET,
 `digest` on POST with the body's SHA-256, the RSA signature against the signer's key (unknown signers are fetched
 and must pass the WebFinger reverse check; a failed check refreshes the key once), and that the signer is the
-activity's `actor`. Inbox POSTs answer 202 and are processed in order on a background thread
-(mastodon_inbox); a refused one answers 401 `{"error": …}` as Mastodon does.
+activity's `actor`. A refresh that finds a different key makes mara follow that account again (after_key_change!);
+an actor's Update signed with the known key replaces the key without that. Inbox POSTs answer 202 and are processed
+in order on a background thread (mastodon_inbox); a refused one answers 401 `{"error": …}` as Mastodon does.
 
 Every broken rule lands in `peer.state.problems`; tests assert that list stays empty.
 """
@@ -139,6 +140,28 @@ class MastodonPeer:
             self.state.follows[activity["id"]] = {"id": activity["id"], "actor": self.user.uri,
                                                   "target": account.uri, "state": "requested", "activity": activity}
         return activity, self.client.deliver(account.inbox, activity, self.user), account
+
+    def after_key_change(self, account: RemoteAccount) -> None:
+        """ProcessAccountService#after_key_change! → RefollowWorker (asynchronous): every local follow of the account
+        is removed locally (`unfollow!`, no Undo sent) and requested again by FollowService: a new Follow, pending
+        until the account Accepts it again."""
+        with self.state.lock:
+            self.state.refollows.append(account.uri)
+            dropped = [f for f in self.state.follows.values()
+                       if f["actor"] == self.user.uri and f["target"] == account.uri and f["state"] == "accepted"]
+            for follow in dropped:
+                follow["state"] = "unfollowed"
+
+        def refollow() -> None:
+            for _ in dropped:
+                activity = shapes.follow(self.user, account.uri)
+                with self.state.lock:
+                    self.state.follows[activity["id"]] = {"id": activity["id"], "actor": self.user.uri,
+                                                          "target": account.uri, "state": "requested",
+                                                          "activity": activity}
+                self.client.deliver(account.inbox, activity, self.user)
+
+        threading.Thread(target=refollow, daemon=True).start()
 
     def mention_of(self, account: RemoteAccount) -> dict[str, str]:
         """How a reply mentions an account: its id, profile URL, username and `@user@domain`."""
