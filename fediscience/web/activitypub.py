@@ -4,6 +4,9 @@ Negotiation runs before the HTML views (a `before_app_request` hook), so they st
 asks for ActivityStreams JSON gets the JSON document (`id` = the URL, `application/activity+json`, `Vary: Accept`);
 any other request goes on to the HTML view. Drafts and private summaries answer 404, deleted objects 410 with a
 Tombstone, remote copies redirect to their origin.
+
+In secure mode (FEDISCIENCE_AUTHORIZED_FETCH) the negotiation hook and this blueprint's `before_request` first
+check the GET's signature (`secure_fetch.refusal`; the policy is in `federation.authorized_fetch`).
 """
 
 from __future__ import annotations
@@ -22,15 +25,19 @@ from ..activitypub.mediatypes import ACTIVITY_JSON, wants_activity_json
 from ..comments.models import Comment
 from ..db import db
 from ..federation import serialize
+from ..federation.authorized_fetch import key_document
 from ..federation.context import CONTEXT_MEDIA_TYPE
 from ..federation.tombstones import find_tombstone
 from ..federation.urls import base_url, comment_url, paper_url, summary_url
 from ..papers.models import Paper
 from ..summaries.models import Summary
 from ..users.models import Actor
+from . import secure_fetch
 
 bp = Blueprint("activitypub", __name__)
 NEGOTIATED = re.compile(r"/(u|s|c|p)/([a-z0-9]{1,16})")
+ACTOR_KINDS = ("u", "p")  # negotiated URLs that are actors, hence key documents (see federation.authorized_fetch)
+PUBLIC_ENDPOINTS = frozenset({"activitypub.instance_actor", "activitypub.context_document"})
 
 
 class Gone(Exception):
@@ -124,7 +131,8 @@ def _user_document(public_id: str) -> Response:
     actor = local_user(public_id)
     _ensure_keys(actor)
     db.session.commit()  # keys made on first fetch
-    return activity_json(serialize.person(actor))
+    document = serialize.person(actor)
+    return activity_json(key_document(document) if secure_fetch.anonymous() else document)
 
 
 def _summary_document(public_id: str) -> Response:
@@ -145,7 +153,8 @@ def _paper_document(public_id: str) -> Response:
     paper = paper_by_id(public_id)
     instance = _instance_actor()
     db.session.commit()
-    return activity_json(serialize.paper_group(paper, instance))
+    document = serialize.paper_group(paper, instance)
+    return activity_json(key_document(document) if secure_fetch.anonymous() else document)
 
 
 DOCUMENTS: dict[str, Callable[[str], Response]] = {
@@ -161,7 +170,19 @@ def negotiate() -> Response | None:
     match = NEGOTIATED.fullmatch(request.path)
     if match is None:
         return None
+    refused = secure_fetch.refusal(anonymous_ok=match.group(1) in ACTOR_KINDS)  # actors: key document if unsigned
+    if refused is not None:
+        return refused
     return _answer(lambda: DOCUMENTS[match.group(1)](match.group(2)))
+
+
+@bp.before_request
+def require_signature() -> Response | None:
+    """Secure mode: this blueprint's collections need a verified signature (the instance actor and our context
+    are public)."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return secure_fetch.refusal()
 
 
 @bp.after_app_request
@@ -170,6 +191,12 @@ def vary_on_accept(response: Response) -> Response:
     if NEGOTIATED.fullmatch(request.path):
         response.vary.add("Accept")
     return response
+
+
+@bp.after_app_request
+def private_in_secure_mode(response: Response) -> Response:
+    """An answer that went through the secure-mode check is private and varies on the signature."""
+    return secure_fetch.private_answer(response)
 
 
 def _answer(build: Callable[[], Response]) -> Response:
