@@ -38,6 +38,26 @@ def notify_comment(comment: Comment, summary: Summary, parent: Comment | None) -
         notify(summary.author, "comment", from_actor=comment.author, summary=summary, comment=comment)
 
 
+def notify_mention(
+    recipient: Actor, from_actor: Actor, object_url: str, excerpt: str, *,
+    summary: Summary | None = None, comment: Comment | None = None,
+) -> Notification | None:
+    """A `mention` notification with where the post lives and the start of its text, once per recipient and URL.
+
+    The post may be a direct message: the notification is shown to its recipient only, never publicly.
+    """
+    already = select(Notification.id).where(
+        Notification.recipient_id == recipient.id, Notification.kind == "mention",
+        Notification.object_url == object_url,
+    )
+    if db.session.scalar(already.limit(1)) is not None:
+        return None
+    notification = notify(recipient, "mention", from_actor=from_actor, summary=summary, comment=comment)
+    if notification is not None:
+        notification.object_url, notification.excerpt = object_url, excerpt
+    return notification
+
+
 def notify_boost(booster: Actor, summary: Summary) -> None:
     """Tell the summary's author that someone boosted it."""
     notify(summary.author, "boost", from_actor=booster, summary=summary)

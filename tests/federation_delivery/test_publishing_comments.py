@@ -49,11 +49,18 @@ def test_a_comment_on_a_remote_summary_reaches_its_author_the_thread_and_the_fol
     assert note["to"] == [PUBLIC] and note["cc"] == [urls.followers_url(author), rob.uri]
     assert note["tag"] == [{"type": "Mention", "href": rob.uri, "name": "@rob@remote.test"}]
     assert body["cc"] == note["cc"]
+    # Mastodon's own mention markup first (to rob's id: he has no profile page on record), then the comment
+    assert note["content"].startswith(
+        f'<p><span class="h-card" translate="no"><a href="{rob.uri}" class="u-url mention">@<span>rob</span></a>'
+        "</span> I disagree with <math"
+    )
+    assert comment.html.startswith("<p>I disagree with <math")  # what our page shows is unchanged
 
 
 def test_a_reply_to_a_remote_comment_points_at_it_and_mentions_its_author(ctx, author, receivers):
     a, b, c = receivers
     rob, mia, summary, mias = _thread(a, b, c)
+    mia.profile_url = "https://c.example/@mia"  # the mention links to the profile page when we know it
     reply = add_comment(author, summary, "Good point.", parent=mias)
     _commit(ctx)
 
@@ -61,6 +68,10 @@ def test_a_reply_to_a_remote_comment_points_at_it_and_mentions_its_author(ctx, a
     note = body["object"]
     assert note["inReplyTo"] == c.url("/notes/7") == mias.uri
     assert note["tag"] == [{"type": "Mention", "href": mia.uri, "name": "@mia@remote.test"}]
+    assert note["content"] == (
+        '<p><span class="h-card" translate="no"><a href="https://c.example/@mia" class="u-url mention">'
+        "@<span>mia</span></a></span> Good point.</p>\n"
+    )
     # the summary's author is addressed too, so that his server keeps a reply to someone else's comment
     assert note["cc"] == [urls.followers_url(author), mia.uri, rob.uri]
     assert bodies(a, "/inbox") == [body] and b.posts() == []
@@ -134,3 +145,25 @@ def test_a_rolled_back_comment_sends_nothing(ctx, author, receivers, runner):
     db.session.rollback()
     wait_for_jobs(ctx)
     assert sent() == [] and runner.jobs == [] and all(receiver.posts() == [] for receiver in receivers)
+
+
+def test_a_comment_that_does_not_start_with_a_paragraph_gets_its_own_mention_paragraph(ctx, author, receivers):
+    a, b, c = receivers
+    rob, _, summary, _ = _thread(a, b, c)
+    add_comment(author, summary, "- first point\n- second point")
+    _commit(ctx)
+    [body] = bodies(a)
+    assert body["object"]["content"].startswith(
+        f'<p><span class="h-card" translate="no"><a href="{rob.uri}" class="u-url mention">@<span>rob</span></a>'
+        "</span></p><ul>"
+    )
+
+
+def test_answering_oneself_mentions_nobody(ctx, author, receivers):
+    a, b, c = receivers
+    _, _, summary, _ = _thread(a, b, c)
+    first = add_comment(author, summary, "A thought.")
+    add_comment(author, summary, "A second thought.", parent=first)
+    _commit(ctx)
+    [second] = [body["object"] for body in bodies(a) if body["object"]["inReplyTo"] == urls.comment_url(first)]
+    assert second["content"] == "<p>A second thought.</p>\n" and second["tag"] == []

@@ -141,15 +141,17 @@ def test_replies_we_cannot_place_or_must_not_show_are_ignored(
         reply_note(mallory, "1", f"{mallory.uri}/statuses/unknown"),  # a parent we do not hold
         reply_note(mallory, "2", "http://localhost/s/nosuchsummary"),
         reply_note(mallory, "3", private_url),
-        reply_note(mallory, "4", thread.summary_url, to=[alice.url], cc=[]),  # a direct message
+        # a direct message: never a comment, but alice hears of it as a mention (test_mentions.py)
+        reply_note(mallory, "4", thread.summary_url, to=[alice.url], cc=[]),
         {"id": f"{mallory.uri}/statuses/5", "type": "Note", "attributedTo": mallory.uri, "content": "<p>hi</p>",
          "to": ["https://www.w3.org/ns/activitystreams#Public"]},  # neither a reply nor a summary
     ]
     for note in cases:
         deliver(client, mallory, activity(mallory, "Create", note))
     process(app)
-    assert statuses(app) == ["ignored"] * len(cases)
+    assert statuses(app) == ["ignored", "ignored", "ignored", "done", "ignored"]
     assert count(app, Comment) == 1  # Bob's
+    assert [kind for _, kind, _ in _notifications(app)] == ["comment", "mention"]  # Bob's comment, the message
 
 
 def _public_id(app: Flask, comment_id: int) -> str:

@@ -71,6 +71,9 @@ def test_our_answer_reaches_mastodon_as_a_reply_that_mentions_and_notifies(
     assert peer.user.uri in note["cc"] and note["to"] == [PUBLIC]
     assert status.visibility == "public"
     assert {"type": "mention", "status": thread.answer_uri, "from": ada.actor_url} in peer.state.notifications
+    assert status.text.startswith(f"@{peer.user.username} Yes:"), "the reply opens with mara's @mention"
+    [mention] = [a for a in re.findall(r"<a [^>]*>", status.sanitized) if "mention" in a]
+    assert 'class="u-url mention"' in mention and f'href="{peer.user.url}"' in mention
     for formula in ("$W \\ge 0$", "$H \\ge 0$"):
         assert formula in status.text, f"Mastodon 4.4 shows {formula} in {status.text!r}"
     assert normalized("each column of") in normalized(status.text)

@@ -91,7 +91,9 @@ def test_a_comment_is_a_reply_note_mentioning_the_parent_author(client, world):
     assert note["to"] == [PUBLIC]
     assert note["cc"] == [f"{BASE}/u/{world.alice}/followers", f"{BASE}/u/{world.bob}"]
     assert note["tag"] == [{"type": "Mention", "href": f"{BASE}/u/{world.bob}", "name": "@bob@localhost"}]
-    assert note["content"].strip() == "<p>Good point.</p>" and note["source"]["content"] == "Good point."
+    mention = (f'<span class="h-card" translate="no"><a href="{BASE}/u/{world.bob}" class="u-url mention">'
+               "@<span>bob</span></a></span>")
+    assert note["content"].strip() == f"<p>{mention} Good point.</p>" and note["source"]["content"] == "Good point."
     assert note["replies"]["totalItems"] == 0 and "summary" not in note
     top = fetch_json(client, f"/c/{world.comment}")
     assert top["inReplyTo"] == f"{BASE}/s/{world.summary}" and "<math" in top["content"]

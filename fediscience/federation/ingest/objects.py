@@ -1,5 +1,5 @@
-"""Objects: Create / Update / Delete of Notes (remote summaries in notes.py, comments in replies.py), and Update of
-the sender's own actor (Announce is in boosts.py, Flag in reports.py).
+"""Objects: Create / Update / Delete of Notes (remote summaries in notes.py, comments in replies.py, mentions of our
+users elsewhere in mentions.py), and Update of the sender's own actor (Announce is in boosts.py, Flag in reports.py).
 
 The ownership rules (`ownership.check_ownership`) already ran before any of these is called: a Create of an
 object on another host than its actor, or an Update / Delete by someone other than the object's owner (by its
@@ -15,21 +15,25 @@ from ...users.models import Actor
 from ..fetch_errors import InvalidDocument
 from ..remote_actors import resolve_actor_uri, store_actor
 from .context import DONE, IGNORED, Ingest, Rejected
+from .mentions import on_mention
 from .notes import delete_summary, is_summary_note, remote_summary, store_summary, update_summary
 from .replies import delete_comment, remote_comment, store_comment, update_comment
 
 
 def on_create(ingest: Ingest) -> str:
-    """Create{Note}: a reply to what we hold becomes a comment, a FediScience summary a remote summary."""
+    """Create{Note}: a reply to what we hold (or can complete, ancestors.py) becomes a comment, a FediScience
+    summary a remote summary; any other Note that mentions local users notifies them (mentions.py)."""
     note = _embedded_note(ingest)
     if note is None:
         return IGNORED
     author = _remote_sender(ingest)
     if in_reply_to(note) is not None:
-        return store_comment(note, author, ingest.activity.raw)
-    if is_summary_note(note):
+        stored = store_comment(note, author, ingest.activity.raw)
+        if stored != IGNORED:
+            return stored
+    elif is_summary_note(note):
         return store_summary(note, author, ingest.activity.raw)
-    return IGNORED
+    return on_mention(note, author, ingest.activity.raw)
 
 
 def on_update(ingest: Ingest) -> str:

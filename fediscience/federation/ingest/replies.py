@@ -1,7 +1,9 @@
 """Remote comments: a reply Note to one of our summaries or comments, or to a remote copy we hold, as a Comment.
 
 The rows are written directly and no domain signal is sent (a remote comment is never federated again by us),
-but the local authors it answers are notified as for a local comment.
+but the local authors it answers are notified as for a local comment, and other local users it mentions get a
+`mention` notification. A reply whose parent we lack first fetches the missing ancestors (ancestors.py): the whole
+chain is stored top-down, or nothing of it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from ...notifications.services import notify_comment
 from ...summaries.models import Summary
 from ...users.models import Actor
 from ..tombstones import record_tombstone
+from .ancestors import missing_ancestors
 from .context import DONE, IGNORED, Rejected, local_comment, local_summary
+from .mentions import mentioned_users, notify_mentions
 from .note_text import comment_text, language_of, permalink, published_at, settled_outcome, updated_at
 from .notes import remote_summary
 
@@ -49,25 +53,48 @@ def store_comment(note: dict[str, Any], author: Actor, activity: dict[str, Any] 
     """Store a reply Note by `author` under its parent (idempotent on its id): DONE, IGNORED, or Rejected.
 
     Only public (or unlisted) replies are kept: a direct or followers-only reply must not appear on a public
-    page. A reply to an unknown object, or to a summary that is not public, is ignored.
+    page. A reply whose parent we lack fetches the missing ancestors first; a reply whose chain does not reach a
+    thread we hold, or that answers a summary that is not public, is ignored.
     """
     uri = note["id"]
     settled = settled_outcome(note, activity, author, remote_comment(uri), "comment")
     if settled is not None:
         return settled
-    parent = find_parent(in_reply_to(note))
+    parent = find_parent(in_reply_to(note)) or _complete_thread(note)
     if parent is None or not parent.summary.is_public:
         return IGNORED
+    _add_comment(note, author, parent)
+    return DONE
+
+
+def _complete_thread(note: dict[str, Any]) -> Parent | None:
+    """Fetch and store the reply's missing ancestors (top-down); its parent then, or None if the chain failed."""
+    chain = missing_ancestors(note, lambda uri: find_parent(uri) is not None)
+    if not chain:
+        return None
+    top = find_parent(in_reply_to(chain[0].note))
+    if top is None or not top.summary.is_public:
+        return None
+    for ancestor in chain:  # parent first, so each finds its parent; each passed the checks of this path already
+        if store_comment(ancestor.note, ancestor.author) != DONE:  # only if a concurrent job deleted it meanwhile
+            raise Rejected(f"the ancestor {ancestor.note['id'][:200]} changed while its thread was fetched")
+    return find_parent(in_reply_to(note))
+
+
+def _add_comment(note: dict[str, Any], author: Actor, parent: Parent) -> Comment:
+    """Write the comment row and notify: the summary's and parent's authors, then the other local users mentioned."""
     text = comment_text(note)
     comment = Comment(
         summary_id=parent.summary.id, parent_id=parent.comment.id if parent.comment else None, author=author,
-        uri=uri, url=permalink(note, uri), language=language_of(note), source=text.source, html=text.html,
-        created_at=published_at(note),
+        uri=note["id"], url=permalink(note, note["id"]), language=language_of(note), source=text.source,
+        html=text.html, created_at=published_at(note),
     )
     db.session.add(comment)
     db.session.flush()
     notify_comment(comment, parent.summary, parent.comment)
-    return DONE
+    told = {parent.summary.author_id, *([parent.comment.author_id] if parent.comment else [])}
+    notify_mentions(note, author, mentioned_users(note), comment=comment, skip=told)
+    return comment
 
 
 def update_comment(comment: Comment, note: dict[str, Any], author: Actor) -> str:
