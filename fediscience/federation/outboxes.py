@@ -21,7 +21,7 @@ from .collections import collection, empty_collection
 from .models import Activity
 from .serialize_activities import create_activity
 from .serialize_objects import summary_note
-from .urls import instance_actor_url, outbox_url, paper_url, summary_url
+from .urls import instance_actor_url, outbox_url, paper_url, summary_note_id
 
 MAX_EMBEDDED_BYTES = 40_000
 PUBLIC_SUMMARY = ~Summary.is_draft & ~Summary.is_private
@@ -59,7 +59,7 @@ def _embeddable(note: dict[str, Any]) -> dict[str, Any] | str:
 def create_items(summaries: list[Summary]) -> list[dict[str, Any]]:
     """`Create` activities for summaries (ids of the Creates we sent, else `<summary>#create`)."""
     edited = _edited_times(summaries)
-    sent = _create_ids([summary_url(s) for s in summaries])
+    sent = _create_ids([summary_note_id(s) for s in summaries])
     items = []
     for summary in summaries:
         published = summary.published_at
@@ -99,7 +99,7 @@ def paper_outbox(paper: Paper, page: int | None = None) -> dict[str, Any] | None
         query = select(Summary).where(*conditions).order_by(Summary.published_at.desc(), Summary.id.desc())
         return [
             vocab.Announce(
-                id=announce_id(paper, summary), actor=group, object=summary_url(summary),
+                id=announce_id(paper, summary), actor=group, object=summary_note_id(summary),
                 published=summary.published_at or summary.created_at, to=[PUBLIC], cc=[f"{group}/followers"],
             ).to_json()
             for summary in db.session.scalars(query.offset(offset).limit(limit))

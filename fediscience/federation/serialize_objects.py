@@ -31,7 +31,7 @@ from ..summaries.models import Summary, SummaryRevision
 from ..users.models import Actor
 from .collections import likes_collection, replies_collection, shares_collection
 from .context import object_context
-from .urls import actor_url, base_url, comment_url, followers_url, paper_url, summary_url
+from .urls import actor_url, base_url, comment_url, followers_url, paper_url, summary_note_id, summary_url
 
 MAX_ATTACHMENTS = 4  # Mastodon's MEDIA_ATTACHMENTS_LIMIT
 _UNSET: Any = object()
@@ -136,7 +136,7 @@ def summary_note(summary: Summary, *, edited_at: datetime | None = _UNSET, conte
     if edited_at is _UNSET:
         edited_at = summary_edited_at(summary)
     note = vocab.Note(
-        context=object_context() if context else None, id=url, name=f"Summary of {summary.paper.title}",
+        context=object_context() if context else None, id=summary_note_id(summary), name=f"Summary of {summary.paper.title}",
         content=summary_content(summary), url=url, attributed_to=actor_url(summary.author),
         to=[PUBLIC], cc=[followers_url(summary.author)], published=summary.published_at or summary.created_at,
         updated=edited_at, source=vocab.Source(content=summary.source), audience=paper_url(summary.paper),
@@ -154,32 +154,53 @@ def mention_name(actor: Actor) -> str:
     return f"@{actor.username}@{local_host() if actor.local else actor.domain}"
 
 
+def mention_link(actor: Actor) -> str:
+    """Mastodon's markup for a mention (its `TextFormatter`, 4.2+): an h-card around a `u-url mention` link to the
+    profile; Mastodon's sanitiser and ours keep the classes, so Mastodon shows it as a mention link."""
+    profile = actor_url(actor) if actor.local else actor.profile_url or actor_url(actor)
+    return (f'<span class="h-card" translate="no"><a href="{escape(profile)}" class="u-url mention">'
+            f"@<span>{escape(actor.username)}</span></a></span>")
+
+
+def with_mention(html: str, actor: Actor) -> str:
+    """The comment's HTML with a mention of `actor` first, inside its first paragraph as Mastodon writes replies."""
+    if html.startswith("<p>"):
+        return f"<p>{mention_link(actor)} {html[3:]}"
+    return f"<p>{mention_link(actor)}</p>{html}"
+
+
 def comment_parent(comment: Comment) -> tuple[str, Actor]:
     """What a comment replies to: the parent comment's id and author, or the summary's."""
     if comment.parent_id is not None:
         parent = db.session.get(Comment, comment.parent_id)
         if parent is not None:
             return comment_url(parent), parent.author
-    return summary_url(comment.summary), comment.summary.author
+    return summary_note_id(comment.summary), comment.summary.author
 
 
 def comment_note(comment: Comment, *, context: bool = True) -> dict[str, Any]:
     """A local comment as a reply `Note`: inReplyTo, a Mention of the replied-to author, who is in `cc` with the
-    summary's author (inReplyTo and these ids are the remote ones when replying to a remote summary or comment)."""
+    summary's author (inReplyTo and these ids are the remote ones when replying to a remote summary or comment).
+
+    The `content` starts with the visible @mention of whoever the Mention tag names, as Mastodon writes every
+    mention it notifies; our own page shows the comment without it.
+    """
     url = comment_url(comment)
     in_reply_to, parent_author = comment_parent(comment)
     cc = [followers_url(comment.author)]
     tags = []
+    content = comment.html
     if parent_author.id != comment.author_id:
         cc.append(actor_url(parent_author))
         tags.append(vocab.Mention(href=actor_url(parent_author), name=mention_name(parent_author)).to_json())
+        content = with_mention(content, parent_author)
     summary_author = comment.summary.author
     if summary_author.id not in (comment.author_id, parent_author.id):
         # Mastodon keeps a delivered reply only if related to a local account (`related_to_local_activity?`):
         # addressing the summary's author keeps replies to a third party's comment in the summary's thread.
         cc.append(actor_url(summary_author))
     note = vocab.Note(
-        context=object_context() if context else None, id=url, content=comment.html, url=url,
+        context=object_context() if context else None, id=url, content=content, url=url,
         attributed_to=actor_url(comment.author), in_reply_to=in_reply_to, to=[PUBLIC], cc=cc,
         published=comment.created_at, updated=comment.edited_at, source=vocab.Source(content=comment.source),
         audience=paper_url(comment.summary.paper), tag=tags, sensitive=False,

@@ -8,12 +8,14 @@ from flask import Flask
 
 from ..signals import comment_deleted, summary_withdrawn
 from .tombstones import record_tombstone
-from .urls import comment_url, summary_url
+from .urls import comment_url, summary_note_id, summary_url
 
 
 def _on_summary_withdrawn(sender: Any, summary: Any, deleted: bool = False, **extra: Any) -> None:
     if deleted and summary.uri is None:  # a remote copy's id belongs to its home instance
         record_tombstone(summary_url(summary), "Note")
+        if summary_note_id(summary) != summary_url(summary):
+            record_tombstone(summary_note_id(summary), "Note")
 
 
 def _on_comment_deleted(sender: Any, comment: Any, **extra: Any) -> None:

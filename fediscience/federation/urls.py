@@ -61,8 +61,16 @@ def following_url(actor: Actor) -> str:
 
 
 def summary_url(summary: Summary) -> str:
-    """A summary's id: our URL, or the remote object's id."""
+    """A summary's page URL, the base of its collections: ours, or the remote object's id."""
     return summary.uri or f"{base_url()}/s/{summary.public_id}"
+
+
+def summary_note_id(summary: Summary) -> str:
+    """The id of a summary's Note: its URL until it is first made private, then one new id per publication
+    (`/s/<id>/v/<generation>`), since servers that received the Delete of the old id refuse to see it again."""
+    if summary.uri is not None or not summary.note_generation:
+        return summary_url(summary)
+    return f"{summary_url(summary)}/v/{summary.note_generation}"
 
 
 def comment_url(comment: Comment) -> str:

@@ -43,6 +43,9 @@ class Summary(PublicIdMixin, TimestampMixin, db.Model):
     upvotes: Mapped[int] = mapped_column(Integer, default=0)
     downvotes: Mapped[int] = mapped_column(Integer, default=0)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Bumped each time a published summary is made private: its Note was deleted on other servers, which keep a
+    # tombstone of that id (Mastodon refuses a later Create of it), so publishing it again needs a new Note id.
+    note_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     paper: Mapped[Paper] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[Actor] = relationship(lazy="joined", innerjoin=True)

@@ -28,7 +28,7 @@ from ..federation import serialize
 from ..federation.authorized_fetch import key_document
 from ..federation.context import CONTEXT_MEDIA_TYPE
 from ..federation.tombstones import find_tombstone
-from ..federation.urls import base_url, comment_url, paper_url, summary_url
+from ..federation.urls import base_url, comment_url, paper_url, summary_note_id, summary_url
 from ..papers.models import Paper
 from ..summaries.models import Summary
 from ..users.models import Actor
@@ -286,6 +286,24 @@ def _local_summary(public_id: str) -> Summary:
     return summary
 
 
+@bp.route("/s/<public_id>/v/<int:generation>")
+def summary_generation(public_id: str, generation: int) -> Response:
+    """A summary's Note after it was made private and published again (`urls.summary_note_id`): the Note while
+    this is its current id, 410 with a Tombstone for an earlier one; a browser goes to the summary's page."""
+    if not wants_activity_json(request.headers.get("Accept")):
+        return redirect(f"{base_url()}/s/{public_id}")
+    return _answer(lambda: _summary_generation_document(public_id, generation))
+
+
+def _summary_generation_document(public_id: str, generation: int) -> Response:
+    summary = public_summary(public_id)
+    if summary.uri is not None or not 0 < generation <= summary.note_generation:
+        abort(404)
+    if generation < summary.note_generation:
+        raise Gone(serialize.tombstone(f"{summary_url(summary)}/v/{generation}", "Note", None))
+    return activity_json(serialize.summary_note(summary))
+
+
 @bp.route("/s/<public_id>/replies")
 def summary_replies(public_id: str) -> Response:
     """A summary's direct replies (comment ids, local and remote)."""
@@ -333,7 +351,7 @@ def comment_shares(public_id: str) -> Response:
 def activity_alternate(target: Actor | Summary | Paper) -> str:
     """The ActivityStreams id of what a page shows, for its `<link rel="alternate">`."""
     if isinstance(target, Summary):
-        return summary_url(target)
+        return summary_note_id(target)
     if isinstance(target, Paper):
         return paper_url(target)
     from ..federation.urls import actor_url

@@ -91,6 +91,7 @@ def test_making_a_summary_private_deletes_it_and_public_again_creates_it_anew(ct
     followers(author, a, receivers[1])
     summary = _publish(author)
     first_create = sent()[0].uri
+    page = urls.summary_url(summary)
     _clear(receivers)
 
     edit_summary(summary, author, SOURCE, draft=False, private=True)
@@ -98,17 +99,54 @@ def test_making_a_summary_private_deletes_it_and_public_again_creates_it_anew(ct
     wait_for_jobs(ctx)
     [delete] = bodies(a, "/inbox")
     assert delete["type"] == "Delete" and delete["actor"] == urls.actor_url(author)
-    assert delete["object"]["type"] == "Tombstone" and delete["object"]["id"] == urls.summary_url(summary)
+    assert delete["object"]["type"] == "Tombstone" and delete["object"]["id"] == page
     assert delete["object"]["formerType"] == "Note"
     _clear(receivers)
 
+    # Mastodon keeps a tombstone of a deleted id and refuses a Create of it: the new publication has a new id.
     edit_summary(summary, author, SOURCE, draft=False, private=False)
     db.session.commit()
     wait_for_jobs(ctx)
     [create] = bodies(a, "/inbox")
-    assert create["type"] == "Create" and create["object"]["id"] == urls.summary_url(summary)
+    assert create["type"] == "Create" and create["object"]["id"] == f"{page}/v/1" == urls.summary_note_id(summary)
+    assert create["object"]["url"] == page
     assert create["id"] != first_create
     assert actor_outbox(author, page=1)["orderedItems"][0]["id"] == create["id"]  # the newest Create
+    _clear(receivers)
+
+    edit_summary(summary, author, SOURCE, draft=False, private=True)
+    db.session.commit()
+    edit_summary(summary, author, SOURCE, draft=False, private=False)
+    db.session.commit()
+    wait_for_jobs(ctx)
+    delete, create = bodies(a, "/inbox")
+    assert delete["type"] == "Delete" and delete["object"]["id"] == f"{page}/v/1"
+    assert create["type"] == "Create" and create["object"]["id"] == f"{page}/v/2"
+
+
+def test_each_note_id_of_a_summary_answers_as_its_publication_stands(ctx, author, receivers):
+    followers(author, receivers[0], receivers[1])
+    summary = _publish(author)
+    for private in (True, False, True, False):
+        edit_summary(summary, author, SOURCE, draft=False, private=private)
+        db.session.commit()
+    page = urls.summary_url(summary)
+    client = ctx.test_client()
+    accept = {"Accept": "application/activity+json"}
+    current = client.get(f"/s/{summary.public_id}/v/2", headers=accept)
+    assert current.status_code == 200 and current.get_json()["id"] == f"{page}/v/2"
+    assert current.get_json()["url"] == page
+    assert client.get(f"/s/{summary.public_id}", headers=accept).get_json()["id"] == f"{page}/v/2"
+    earlier = client.get(f"/s/{summary.public_id}/v/1", headers=accept)
+    assert earlier.status_code == 410 and earlier.get_json()["type"] == "Tombstone"
+    assert earlier.get_json()["id"] == f"{page}/v/1"
+    assert client.get(f"/s/{summary.public_id}/v/3", headers=accept).status_code == 404
+    assert client.get(f"/s/{summary.public_id}/v/2").status_code == 302  # a browser goes to the page
+
+    from fediscience.federation.ingest.context import local_summary
+
+    assert local_summary(f"{page}/v/2").id == summary.id and local_summary(page).id == summary.id
+    assert local_summary(f"{page}/v/1") is None and local_summary(f"{page}/x/2") is None
 
 
 def test_a_draft_made_public_is_created(ctx, author, receivers):

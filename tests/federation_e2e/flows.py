@@ -91,6 +91,12 @@ def edit_summary(web: harness.WebClient, summary_id: str, source: str) -> None:
     assert response.status_code == 302, f"the edit was not saved: {response.status_code}\n{response.text[:3000]}"
 
 
+def edit_summary_visibility(web: harness.WebClient, summary_id: str, source: str, *, private: bool) -> None:
+    """Make a published summary private or public again through its edit form (an unchecked box is not sent)."""
+    response = web.submit(f"/s/{summary_id}/edit", {"source": source, **({"private": "y"} if private else {})})
+    assert response.status_code == 302, f"the edit was not saved: {response.status_code}\n{response.text[:3000]}"
+
+
 def delete_summary(web: harness.WebClient, summary_id: str) -> None:
     """Delete a summary with its Delete button."""
     response = web.submit(f"/s/{summary_id}", {}, action=f"/s/{summary_id}/delete")

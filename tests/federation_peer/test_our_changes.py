@@ -43,6 +43,23 @@ def test_a_deleted_summary_is_deleted_on_mastodon_and_answers_410(
     no_problems(peer)
 
 
+def test_a_summary_made_private_then_public_again_comes_back_on_mastodon(
+    ada: OurUser, peer: MastodonPeer, published: Publication
+) -> None:
+    """Mastodon keeps a tombstone of the id it was told to delete and drops a Create of it (create.rb), so the
+    summary's second publication carries a new Note id, which the peer shows again."""
+    summary = published.by_number(12)
+    flows.edit_summary_visibility(ada.web, summary.public_id, summary.seed.text, private=True)
+    peer.wait_for("the Delete at the peer", lambda: peer.state.remote_statuses[summary.url].deleted)
+    flows.edit_summary_visibility(ada.web, summary.public_id, summary.seed.text, private=False)
+    again = f"{summary.url}/v/1"
+    peer.wait_for("the new publication at the peer", lambda: again in peer.state.remote_statuses)
+    status = peer.state.remote_statuses[again]
+    assert not status.deleted and summary.title in status.text
+    assert summary.url in peer.state.tombstones
+    no_problems(peer)
+
+
 def test_a_deleted_comment_is_deleted_on_mastodon(ada: OurUser, peer: MastodonPeer, thread: Thread) -> None:
     comment_id = flows.comment(ada.web, thread.summary.public_id, "A passing remark.", parent=thread.direct_id)
     uri = thread.answer_uri.rsplit("/", 1)[0] + f"/{comment_id}"

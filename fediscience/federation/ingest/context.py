@@ -81,11 +81,17 @@ def local_actor(uri: str | None) -> Actor | None:
 
 
 def local_summary(uri: str | None) -> Summary | None:
-    """Our (not a remote copy's) summary with this id (/s/<public_id>), or None."""
-    path = _local_path(uri)
-    if path and path.startswith("/s/") and path.count("/") == 2:
-        return db.session.scalar(select(Summary).where(Summary.public_id == path[3:], Summary.uri.is_(None)))
-    return None
+    """Our (not a remote copy's) summary whose page or current Note has this id (/s/<public_id>[/v/<n>]), or None.
+
+    An earlier Note id (deleted when the summary was made private) names nothing any more.
+    """
+    parts = (_local_path(uri) or "").split("/")
+    if len(parts) not in (3, 5) or parts[:2] != ["", "s"] or (len(parts) == 5 and parts[3] != "v"):
+        return None
+    summary = db.session.scalar(select(Summary).where(Summary.public_id == parts[2], Summary.uri.is_(None)))
+    if summary is None or (len(parts) == 5 and parts[4] != str(summary.note_generation)):
+        return None
+    return summary
 
 
 def local_comment(uri: str | None) -> Comment | None:

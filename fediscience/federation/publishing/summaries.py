@@ -17,7 +17,7 @@ from ..models import Activity
 from ..recipients import follower_inboxes
 from ..serialize_activities import create_activity, delete_activity, update_activity
 from ..serialize_objects import summary_edited_at
-from ..urls import summary_url
+from ..urls import summary_note_id
 from .audience import delivered_inboxes, publish
 
 
@@ -37,18 +37,25 @@ def on_summary_updated(sender: Any, summary: Summary, **extra: Any) -> None:
     """A public summary was saved: `Update` of its Note, if its text changed since we last sent it."""
     if not (_ours(summary) and summary.is_public and _edited_since_sent(summary)):
         return
-    inboxes = follower_inboxes(summary.author) + delivered_inboxes(summary_url(summary))
+    inboxes = follower_inboxes(summary.author) + delivered_inboxes(summary_note_id(summary))
     publish(summary.author, lambda activity_id: update_activity(summary, activity_id), inboxes)
 
 
 def on_summary_withdrawn(sender: Any, summary: Summary, deleted: bool = False, **extra: Any) -> None:
-    """A public summary was made private or deleted: `Delete` of its Note (a Tombstone) wherever it went."""
+    """A public summary was made private or deleted: `Delete` of its Note (a Tombstone) wherever it went.
+
+    A summary made private gets a new Note id for its next publication: the servers that received the Delete keep
+    a tombstone of the old id, and Mastodon refuses a Create of a tombstoned id.
+    """
     author = db.session.get(Actor, summary.author_id)  # the summary row may already be deleted
     if summary.uri is not None or author is None or not author.local or (summary.is_public and not deleted):
         return
-    note_id = summary_url(summary)
+    note_id = summary_note_id(summary)
     inboxes = follower_inboxes(author) + delivered_inboxes(note_id)
     publish(author, lambda activity_id: delete_activity(author, note_id, activity_id), inboxes)
+    if not deleted:
+        summary.note_generation += 1
+        db.session.flush()
 
 
 def _edited_since_sent(summary: Summary) -> bool:
@@ -61,7 +68,7 @@ def _edited_since_sent(summary: Summary) -> bool:
         return False
     last_sent = db.session.scalar(
         select(func.max(Activity.created_at)).where(
-            Activity.object_uri == summary_url(summary), Activity.activity_type.in_(("Create", "Update"))
+            Activity.object_uri == summary_note_id(summary), Activity.activity_type.in_(("Create", "Update"))
         )
     )
     return last_sent is None or edited > last_sent
