@@ -139,7 +139,10 @@ class Notification(db.Model):
     """An in-app notification: a new follower, a follow request, a comment, a reply or a mention."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_recipient_id_read_at", "recipient_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_recipient_id_read_at", "recipient_id", "read_at"),
+        Index("ix_notifications_object_uri", "object_uri"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
@@ -147,7 +150,9 @@ class Notification(db.Model):
     from_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), default=None)
     summary_id: Mapped[int | None] = mapped_column(ForeignKey("summaries.id", ondelete="CASCADE"), default=None)
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), default=None)
-    # A mention in a remote post that is not a comment here: where it lives and the start of its text.
+    # A mention in a remote post: its id (an Update or Delete of it finds the notification), where it lives and the
+    # start of its text.
+    object_uri: Mapped[str | None] = mapped_column(String(2048), default=None)
     object_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     excerpt: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import delete, func, select, update
 
 from ..comments.models import Comment
@@ -9,6 +11,15 @@ from ..db import db, utcnow
 from ..federation.models import Notification
 from ..summaries.models import Summary
 from ..users.models import Actor
+
+@dataclass(frozen=True)
+class RemotePost:
+    """A received post that mentions our users: its id, where it is shown, and the start of its text."""
+
+    uri: str
+    url: str
+    excerpt: str
+
 
 KINDS = ("follow", "follow_request", "comment", "reply", "mention", "boost")
 
@@ -39,23 +50,45 @@ def notify_comment(comment: Comment, summary: Summary, parent: Comment | None) -
 
 
 def notify_mention(
-    recipient: Actor, from_actor: Actor, object_url: str, excerpt: str, *,
+    recipient: Actor, from_actor: Actor, note: RemotePost, *,
     summary: Summary | None = None, comment: Comment | None = None,
 ) -> Notification | None:
-    """A `mention` notification with where the post lives and the start of its text, once per recipient and URL.
+    """A `mention` notification with where the post lives and the start of its text, once per recipient and post.
 
     The post may be a direct message: the notification is shown to its recipient only, never publicly.
     """
     already = select(Notification.id).where(
         Notification.recipient_id == recipient.id, Notification.kind == "mention",
-        Notification.object_url == object_url,
+        Notification.object_uri == note.uri,
     )
     if db.session.scalar(already.limit(1)) is not None:
         return None
     notification = notify(recipient, "mention", from_actor=from_actor, summary=summary, comment=comment)
     if notification is not None:
-        notification.object_url, notification.excerpt = object_url, excerpt
+        notification.object_uri, notification.object_url, notification.excerpt = note.uri, note.url, note.excerpt
     return notification
+
+
+def revise_mentions(from_actor: Actor, note: RemotePost) -> int:
+    """The author edited a post that mentioned our users: its notifications show the new text; how many."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.kind == "mention", Notification.object_uri == note.uri,
+               Notification.from_actor_id == from_actor.id)
+        .values(object_url=note.url, excerpt=note.excerpt)
+    )
+    return result.rowcount or 0
+
+
+def withdraw_mentions(from_actor: Actor, object_uri: str) -> int:
+    """The author deleted a post that mentioned our users: its notifications go too (as Mastodon's do); how many."""
+    result = db.session.execute(
+        delete(Notification).where(
+            Notification.kind == "mention", Notification.object_uri == object_uri,
+            Notification.from_actor_id == from_actor.id,
+        )
+    )
+    return result.rowcount or 0
 
 
 def notify_boost(booster: Actor, summary: Summary) -> None:

@@ -184,3 +184,22 @@ def test_the_notifications_page_shows_the_mention_to_its_recipient_only(
     login(other, "bob")
     assert "Secret" not in other.get("/notifications").get_data(as_text=True)
     assert "Secret" not in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_the_authors_edit_revises_the_excerpt_and_their_delete_removes_the_notification(
+    app: Flask, client: Any, mallory: Remote, trent: Remote, alice: Local, bob: Local
+) -> None:
+    first = status(mallory, "1", "<p>First draft.</p>", tag=[mention_tag(alice)])
+    kept = status(trent, "2", "<p>Another post.</p>", tag=[mention_tag(alice)])
+    deliver(client, mallory, activity(mallory, "Create", first))
+    deliver(client, trent, activity(trent, "Create", kept))
+    edited = {**first, "content": "<p>Second draft.</p>", "updated": "2030-01-01T00:00:00Z"}
+    deliver(client, mallory, activity(mallory, "Update", edited))
+    process(app)
+    assert [row[3] for row in _mentions(app)] == ["Second draft.", "Another post."]
+
+    deliver(client, mallory, activity(mallory, "Delete", f"{mallory.uri}/statuses/unrelated"))
+    deliver(client, mallory, activity(mallory, "Delete", {"id": first["id"], "type": "Tombstone"}))
+    process(app)
+    assert statuses(app)[-2:] == ["ignored", "done"]
+    assert _mentions(app) == [(alice.actor_id, _actor_id(app, trent.uri), kept["url"], "Another post.")]

@@ -4,7 +4,7 @@ As in Mastodon, notifications follow mentions (a `Mention` tag whose href is one
 actors in to / cc), not replies. Every visibility counts, direct messages included: the Note itself is never stored
 or shown publicly here, only the notification, which the notifications page shows to its recipient alone (the
 author, an excerpt of the sanitised text, a link to the original). A Note notifies each user once (by recipient and
-the Note's URL), however often it is delivered.
+the Note's id), however often it is delivered; its author's Update revises the excerpt, its Delete removes them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from flask import current_app
 
 from ...activitypub.parse import addressing_of, content_of, mentions_of
 from ...comments.models import Comment
-from ...notifications.services import notify_mention
+from ...notifications.services import RemotePost, notify_mention
 from ...text import plain_text, sanitize_remote_html
 from ...users.models import Actor
 from ..tombstones import find_tombstone
@@ -56,12 +56,16 @@ def notify_mentions(
     comment: Comment | None = None, skip: Collection[int] = (),
 ) -> None:
     """Tell each recipient (but those in `skip`, already told otherwise) that `author` mentioned them in `note`."""
-    object_url = permalink(note, note["id"]) or note["id"]
-    text = excerpt(note)
+    post = remote_post(note)
     for recipient in recipients:
         if recipient.id not in skip:
-            notify_mention(recipient, author, object_url, text,
+            notify_mention(recipient, author, post,
                            summary=comment.summary if comment is not None else None, comment=comment)
+
+
+def remote_post(note: dict[str, Any]) -> RemotePost:
+    """What a mention notification keeps of a Note: its id, its page (else its id) and an excerpt."""
+    return RemotePost(note["id"], permalink(note, note["id"]) or note["id"], excerpt(note))
 
 
 def excerpt(note: dict[str, Any], length: int = EXCERPT_LENGTH) -> str:

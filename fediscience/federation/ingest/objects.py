@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from ...activitypub.parse import has_type, in_reply_to, is_actor, read_object
+from ...notifications.services import revise_mentions, withdraw_mentions
 from ...users.models import Actor
 from ..fetch_errors import InvalidDocument
 from ..remote_actors import resolve_actor_uri, store_actor
 from .context import DONE, IGNORED, Ingest, Rejected
-from .mentions import on_mention
+from .mentions import on_mention, remote_post
 from .notes import delete_summary, is_summary_note, remote_summary, store_summary, update_summary
 from .replies import delete_comment, remote_comment, store_comment, update_comment
 
@@ -49,19 +50,21 @@ def on_update(ingest: Ingest) -> str:
     comment = remote_comment(note["id"])
     if comment is not None:
         return update_comment(comment, note, ingest.sender)
-    return IGNORED
+    return DONE if revise_mentions(ingest.sender, remote_post(note)) else IGNORED
 
 
 def on_delete(ingest: Ingest) -> str:
-    """Delete{Note|Tombstone|id}: remove the remote summary or comment with that id, if the sender wrote it."""
+    """Delete{Note|Tombstone|id}: remove the remote summary or comment with that id, if the sender wrote it, and the
+    notifications of the mentions in it."""
     object_id = ingest.activity.object_id
+    withdrawn = withdraw_mentions(ingest.sender, object_id) if object_id else 0
     summary = remote_summary(object_id)
     if summary is not None:
         return delete_summary(summary, ingest.sender)
     comment = remote_comment(object_id)
     if comment is not None:
         return delete_comment(comment, ingest.sender)
-    return IGNORED
+    return DONE if withdrawn else IGNORED
 
 
 def _embedded_note(ingest: Ingest) -> dict[str, Any] | None:
