@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     delivery_signing_processes: int = Field(default=2, ge=0)  # signing helpers beside the worker; 0: threads only
     delivery_max_connections: int = Field(default=512, gt=0)
     delivery_per_host_connections: int = Field(default=4, gt=0)
+    key_rotation_settle: float = Field(default=60.0, ge=0)  # seconds other activities wait after a key rotation
     delivery_lease_seconds: float = Field(default=300.0, gt=0)
     delivery_retry_base: float = Field(default=1.0, gt=0)  # scales the n**4+15 s back-off (tests use ms)
     delivery_max_tries: int = Field(default=16, gt=0)

@@ -6,7 +6,13 @@ activity that names a retired key (the Update announcing a rotated key) is signe
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
 from ..activitypub import load_private_key
+from ..db import db, utcnow
 from ..users.models import Actor
 from . import keys, urls
 from .delivery_signing import Signer
@@ -29,3 +35,22 @@ def signer_for(actor: Actor, retired: RetiredKey | None = None) -> Signer:
     private_key = keys.private_key_of(actor)
     assert actor.private_key_pem is not None, "private_key_of gives the actor its keys"
     return Signer(urls.key_id(actor), private_key, actor.private_key_pem.encode("ascii"))
+
+
+def rotation_settle() -> timedelta:
+    """How long an actor's other activities wait after a key rotation (setting `key_rotation_settle`).
+
+    Mastodon verifies a delivery when it arrives but applies the rotation's Update later, in a job: a delivery
+    signed with the new key that overtook it would make Mastodon refetch the actor, see a changed key and re-send
+    every local follower's Follow (refollow_worker.rb).
+    """
+    return timedelta(seconds=current_app.extensions["fediscience.settings"].key_rotation_settle)
+
+
+def rotation_settles_at(actor: Actor) -> datetime | None:
+    """Until when the actor's new activities wait for its key rotation's Update to be applied; None if no wait."""
+    retired_at = db.session.scalar(select(func.max(RetiredKey.retired_at)).where(RetiredKey.actor_id == actor.id))
+    if retired_at is None:
+        return None
+    settles = retired_at + rotation_settle()
+    return settles if settles > utcnow() else None

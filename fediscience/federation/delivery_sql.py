@@ -40,13 +40,17 @@ def among_picked(column: Any, pick: Any) -> ColumnElement[bool]:
     return column.in_(pick.scalar_subquery())
 
 
-def insert_deliveries(activity_id: int, targets: Sequence[tuple[str, str]], now: datetime) -> list[int]:
-    """Insert one pending delivery row per (inbox URL, host); their ids (one statement on PostgreSQL)."""
+def insert_deliveries(
+    activity_id: int, targets: Sequence[tuple[str, str]], now: datetime, *, not_before: datetime | None = None
+) -> list[int]:
+    """Insert one pending delivery row per (inbox URL, host), first tried at `not_before` (default now); their ids
+    (one statement on PostgreSQL)."""
     if not targets:
         return []
+    first_try = not_before or now
     if not on_postgresql():
         rows = [{"activity_id": activity_id, "inbox_url": url, "host": host, "state": "pending", "tries": 0,
-                 "next_try_at": now, "created_at": now} for url, host in targets]
+                 "next_try_at": first_try, "created_at": now} for url, host in targets]
         return list(db.session.scalars(insert(Delivery).returning(Delivery.id), rows))
     pairs = func.unnest(
         bindparam("urls", [url for url, _ in targets], type_=ARRAY(String)),
@@ -54,7 +58,7 @@ def insert_deliveries(activity_id: int, targets: Sequence[tuple[str, str]], now:
     ).table_valued("url", "host").render_derived(name="targets")
     values = select(
         literal(activity_id, Integer), pairs.c.url, pairs.c.host, literal("pending"), literal(0, Integer),
-        literal(now, Delivery.next_try_at.type), literal(now, Delivery.created_at.type),
+        literal(first_try, Delivery.next_try_at.type), literal(now, Delivery.created_at.type),
     )
     columns = ["activity_id", "inbox_url", "host", "state", "tries", "next_try_at", "created_at"]
     return list(db.session.scalars(insert(Delivery).from_select(columns, values).returning(Delivery.id)))

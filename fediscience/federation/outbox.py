@@ -18,22 +18,32 @@ from ..db import db, new_public_id, utcnow
 from ..jobs.queue import enqueue_after_commit
 from ..users.models import Actor
 from . import urls
-from .delivery_keys import ensure_actor_keys
+from .delivery_keys import ensure_actor_keys, rotation_settles_at
 from .delivery_sql import insert_deliveries
 from .hosts import blocked_hosts, host_of
-from .models import Activity
+from .models import Activity, RetiredKey
 
 log = logging.getLogger(__name__)
 _MAX_URL = 2048
 
 
-def send_activity(actor: Actor, payload: dict[str, Any], inboxes: Iterable[str]) -> Activity:
-    """Record the activity and its deliveries (distinct remote inboxes, blocked hosts skipped); send after commit."""
+def send_activity(
+    actor: Actor, payload: dict[str, Any], inboxes: Iterable[str], *, signing_key: RetiredKey | None = None
+) -> Activity:
+    """Record the activity and its deliveries (distinct remote inboxes, blocked hosts skipped); send after commit.
+
+    `signing_key` signs a key rotation's Update with the retired key. Any other activity of an actor whose key was
+    just rotated waits until the rotation settles (setting `key_rotation_settle`); the sweeper sends it then.
+    """
     ensure_actor_keys(actor)
-    activity = _activity_row(actor, payload)
+    activity = _activity_row(actor, payload, signing_key)
     targets = deliverable(inboxes)
-    if targets:
-        ids = insert_deliveries(activity.id, [(url, host_of(url)) for url in targets], utcnow())
+    if not targets:
+        return activity
+    now = utcnow()
+    settles = None if signing_key is not None else rotation_settles_at(actor)
+    ids = insert_deliveries(activity.id, [(url, host_of(url)) for url in targets], now, not_before=settles)
+    if settles is None:
         size = current_app.extensions["fediscience.settings"].delivery_batch_size
         from ..jobs.deliver import deliver_activity
 
@@ -42,7 +52,7 @@ def send_activity(actor: Actor, payload: dict[str, Any], inboxes: Iterable[str])
     return activity
 
 
-def _activity_row(actor: Actor, payload: dict[str, Any]) -> Activity:
+def _activity_row(actor: Actor, payload: dict[str, Any], signing_key: RetiredKey | None) -> Activity:
     public_id = new_public_id()
     if not payload.get("id"):
         payload = {**payload, "id": urls.activity_url(public_id)}
@@ -53,6 +63,7 @@ def _activity_row(actor: Actor, payload: dict[str, Any]) -> Activity:
         activity_type=str(payload.get("type") or "")[:32],
         object_uri=id_of(payload.get("object")),
         payload=payload,
+        signing_key_id=signing_key.id if signing_key is not None else None,
     )
     db.session.add(activity)
     db.session.flush()

@@ -4,6 +4,8 @@ activities are signed with the new key, in the worker and in the signing helper 
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,11 +21,12 @@ from fediscience.cli import main
 from fediscience.db import db
 from fediscience.federation import urls
 from fediscience.federation.delivery_http import HELPER_MIN_POSTS, engine_for
-from fediscience.federation.delivery_keys import signer_for
+from fediscience.federation.delivery_keys import rotation_settle, signer_for
 from fediscience.federation.key_rotation import KeyRotationError, key_fingerprint, rotate_keys
 from fediscience.federation.keys import private_key_of
 from fediscience.federation.models import Activity, Delivery, RetiredKey
 from fediscience.federation.outbox import send_activity
+from fediscience.jobs.deliver import sweep_deliveries
 from fediscience.summaries.services import create_summary
 from fediscience.users.models import Actor, User
 from tests.federation_delivery.conftest import Receiver, follow, note, remote_actor
@@ -45,6 +48,17 @@ def _rotate(app, author: Actor):
     db.session.commit()
     wait_for_jobs(app)
     return rotation
+
+
+def _settle(author: Actor) -> None:
+    """Let the rotation settle: move it rotation_settle() (and a second) into the past."""
+    _earlier(db.session.scalars(select(RetiredKey).where(RetiredKey.actor_id == author.id)), "retired_at")
+
+
+def _earlier(rows, column: str) -> None:
+    for row in rows:
+        setattr(row, column, getattr(row, column) - rotation_settle() - timedelta(seconds=1))
+    db.session.commit()
 
 
 def _verifies(post, receiver: Receiver, pem: str) -> bool:
@@ -121,6 +135,7 @@ def test_a_later_summary_create_is_signed_with_the_new_key(ctx, author, key_pair
     _user(author)
     followers(author, receivers[0], receivers[1])
     _rotate(ctx, author)
+    _settle(author)
     for receiver in receivers:
         receiver.received.clear()
     create_summary(author, paper(), SOURCE, draft=False, private=False)
@@ -133,6 +148,34 @@ def test_a_later_summary_create_is_signed_with_the_new_key(ctx, author, key_pair
     for receiver, post in posts:
         assert _verifies(post, receiver, new_pem) and not _verifies(post, receiver, key_pair.public_pem)
         assert _apsig(post, receiver, new_pem) == urls.key_id(author) and _httpsig(post, new_pem) is True
+
+
+def test_other_activities_wait_until_the_rotation_settles_then_the_sweeper_sends_them(ctx, author, receivers):
+    """Mastodon applies the Update in a job: a delivery signed with the new key that overtook it would make Mastodon
+    see a changed key on refetch and re-send every follow. So the next Create waits, then goes with the new key."""
+    _user(author)
+    followers(author, receivers[0], receivers[1])
+    rotation = _rotate(ctx, author)
+    assert len(_updates(receivers)) == 3  # the Update itself leaves at once
+    for receiver in receivers:
+        receiver.received.clear()
+    create_summary(author, paper(), SOURCE, draft=False, private=False)
+    db.session.commit()
+    wait_for_jobs(ctx)
+    create = db.session.scalar(select(Activity).where(Activity.activity_type == "Create"))
+    waiting = db.session.scalars(select(Delivery).where(Delivery.activity_id == create.id)).all()
+    assert len(waiting) == 3 and all(d.state == "pending" and d.tries == 0 for d in waiting)
+    assert {d.next_try_at for d in waiting} == {rotation.retired.retired_at + rotation_settle()}
+    assert sweep_deliveries() == 0 and all(receiver.posts() == [] for receiver in receivers)
+
+    _settle(author)
+    _earlier(waiting, "next_try_at")
+    assert sweep_deliveries() == 1
+    wait_for_jobs(ctx)
+    new_pem = db.session.get(Actor, author.id).public_key_pem
+    posts = [(r, post) for r in receivers for post in r.posts()]
+    assert [post.body["type"] for _, post in posts] == ["Create"] * 3
+    assert all(_verifies(post, r, new_pem) for r, post in posts)
 
 
 def test_the_update_goes_once_to_each_inbox_of_followers_and_followed_accounts(ctx, author, receivers):
@@ -172,6 +215,7 @@ def test_the_cached_loaded_key_is_not_reused_after_rotation(ctx, author, key_pai
     assert private_key_of(author) is not old_key
     assert signer_for(author).private_pem.decode() == author.private_key_pem != key_pair.private_pem
     assert signer_for(author, rotation.retired).private_pem.decode() == key_pair.private_pem
+    _settle(author)
     for receiver in receivers:
         receiver.received.clear()
     send_activity(author, note(author, 2), inboxes)
@@ -235,6 +279,10 @@ def test_the_command_rotates_and_says_what_it_did(ctx, author, key_pair, receive
     [activity] = db.session.scalars(select(Activity)).all()
     assert activity.activity_type == "Update" and activity.signing_key is not None
     assert activity.signing_key.public_key_pem == key_pair.public_pem
+    deadline = time.monotonic() + 20  # the command's own job runner sends the Update on a thread of its own
+    while len(_updates(receivers)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_updates(receivers)) == 3
 
 
 @pytest.mark.parametrize("name", ["nobody", "bob"])

@@ -21,7 +21,7 @@ from tests.papers.recorded_server import start_recorded_server
 from tests.system import harness
 
 REDIS_DB = 7
-SETTINGS = {"allow_private_addresses": "1", "sweeper_interval": "1"}
+SETTINGS = {"allow_private_addresses": "1", "sweeper_interval": "1", "key_rotation_settle": "2"}
 
 
 @pytest.hookimpl(hookwrapper=True)

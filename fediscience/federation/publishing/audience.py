@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...comments.models import Comment
 from ...db import db, new_public_id
 from ...users.models import Actor
-from ..models import Activity, Delivery
+from ..models import Activity, Delivery, RetiredKey
 from ..outbox import send_activity
 from ..recipients import inboxes_of
 from ..urls import activity_url
@@ -21,12 +21,16 @@ def new_activity_id() -> str:
     return activity_url(new_public_id())
 
 
-def publish(actor: Actor, build: Callable[[str], dict[str, Any]], inboxes: Iterable[str]) -> Activity | None:
-    """Send `build(new id)` to the inboxes in the caller's transaction; with no inbox at all, write nothing."""
+def publish(
+    actor: Actor, build: Callable[[str], dict[str, Any]], inboxes: Iterable[str], *,
+    signing_key: RetiredKey | None = None,
+) -> Activity | None:
+    """Send `build(new id)` to the inboxes in the caller's transaction (signed with `signing_key` if given, see
+    `outbox.send_activity`); with no inbox at all, write nothing."""
     targets = list(dict.fromkeys(inboxes))
     if not targets:
         return None
-    return send_activity(actor, build(new_activity_id()), targets)
+    return send_activity(actor, build(new_activity_id()), targets, signing_key=signing_key)
 
 
 def delivered_inboxes(object_uri: str) -> list[str]:

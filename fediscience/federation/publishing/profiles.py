@@ -44,10 +44,10 @@ def publish_key_rotation(actor: Actor, retired: RetiredKey) -> tuple[Activity | 
     """`Update{Person}` carrying the actor's new key, signed with the retired one, to its key audience; the activity
     (None when there is no one to tell) and how many inboxes it goes to (blocked hosts are skipped)."""
     inboxes = key_audience(actor)
-    activity = publish(actor, lambda activity_id: actor_update_activity(actor, activity_id), inboxes)
+    activity = publish(
+        actor, lambda activity_id: actor_update_activity(actor, activity_id), inboxes, signing_key=retired
+    )
     if activity is None:
         return None, 0
-    activity.signing_key = retired  # the delivery job runs after the commit, so it sees this
-    db.session.flush()
     deliveries = db.session.scalar(select(func.count()).where(Delivery.activity_id == activity.id))  # blocked: none
     return activity, int(deliveries or 0)
