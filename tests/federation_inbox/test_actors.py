@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from fediscience.comments.models import Comment
 from fediscience.db import db
-from fediscience.federation.models import Follow, InboxItem
+from fediscience.federation.models import Follow, InboxItem, Notification
 from fediscience.summaries.models import Summary
 from fediscience.summaries.services import create_summary
 from fediscience.users.models import Actor
@@ -62,7 +62,8 @@ def test_a_cached_key_answers_without_any_fetch(
 
 @pytest.fixture
 def mallorys_traces(app: Flask, alice: Local, mallory: Remote) -> dict[str, int]:
-    """Mallory's comments (one with a local reply) and vote on alice's summary, and a follow of alice."""
+    """Mallory's comments (one with a local reply) and vote on alice's summary, a follow of alice, a summary of
+    mallory's own and a mention of alice."""
     with app.app_context():
         author = db.session.get(Actor, alice.actor_id)
         remote = db.session.scalar(select(Actor).where(Actor.uri == mallory.uri))
@@ -77,6 +78,12 @@ def mallorys_traces(app: Flask, alice: Local, mallory: Remote) -> dict[str, int]
         db.session.add(Comment(summary_id=summary.id, author_id=author.id, parent_id=answered.id, source="reply",
                                html="<p>reply</p>"))
         db.session.add(Follow(follower_id=remote.id, followee_id=author.id, state="accepted"))
+        theirs = Summary(paper=make_paper("Their paper", arxiv_id="2101.00002"), author=remote, source="Theirs.",
+                         html="<p>Theirs.</p>", uri=f"{mallory.uri}/notes/3", share_token="t", is_draft=False,
+                         is_private=False)
+        db.session.add(theirs)
+        db.session.add(Notification(recipient_id=author.id, kind="mention", from_actor_id=remote.id,
+                                    object_uri=f"{mallory.uri}/notes/4", excerpt="Hi."))
         db.session.commit()
         return {"answered": answered.id, "alone": alone.id, "summary": summary.id}
 
@@ -89,17 +96,18 @@ def _traces(app: Flask, ids: dict[str, int]) -> tuple[Any, ...]:
             answered is not None and answered.deleted_at is not None and answered.html == "",
             db.session.get(Comment, ids["alone"]) is None,
             count(app, Vote), summary.score, count(app, Follow), count(app, Comment),
+            count(app, Summary), count(app, Notification, Notification.from_actor_id.is_not(None)),
         )
 
 
 def test_delete_of_an_actor_with_its_cached_key_removes_its_traces(
     app: Flask, client: Any, mallory: Remote, mallorys_traces: dict[str, int]
 ) -> None:
-    assert _traces(app, mallorys_traces) == (False, False, 1, 1, 1, 3)
+    assert _traces(app, mallorys_traces) == (False, False, 1, 1, 1, 3, 2, 1)
     response = deliver(client, mallory, activity(mallory, "Delete", mallory.uri))
     assert response.status_code == 202
     process(app)
-    assert _traces(app, mallorys_traces) == (True, True, 0, 0, 0, 2)
+    assert _traces(app, mallorys_traces) == (True, True, 0, 0, 0, 2, 1, 0)
 
 
 def test_delete_of_an_unknown_actor_is_dropped_without_fetching(
@@ -122,7 +130,7 @@ def test_delete_of_an_actor_that_does_not_verify_and_still_exists_is_dropped(
     assert remote_instance.gets(mallory.path) == 1
     process(app)
     assert count(app, InboxItem) == 0
-    assert _traces(app, mallorys_traces) == (False, False, 1, 1, 1, 3)
+    assert _traces(app, mallorys_traces) == (False, False, 1, 1, 1, 3, 2, 1)
 
 
 def test_delete_of_an_actor_that_does_not_verify_but_is_gone_acts(
@@ -134,7 +142,7 @@ def test_delete_of_an_actor_that_does_not_verify_but_is_gone_acts(
     assert response.status_code == 202
     process(app)
     assert count(app, InboxItem) == 1
-    assert _traces(app, mallorys_traces) == (True, True, 0, 0, 0, 2)
+    assert _traces(app, mallorys_traces) == (True, True, 0, 0, 0, 2, 1, 0)
 
 
 def test_delete_of_an_actor_signed_with_someone_elses_key_is_refused(

@@ -1,4 +1,5 @@
-"""Delete{actor}: a remote account is gone, so its comments, votes, boosts and follows go with it."""
+"""Delete{actor}: a remote account is gone, so its summaries, comments, votes, boosts, follows and the notifications
+it caused go with it (as Mastodon removes a deleted account's statuses and notifications)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,31 @@ from ...summaries.models import Summary
 from ...users.models import Actor
 from ...votes.models import Vote
 from ...votes.services import refresh_score
-from ..models import Follow
+from ..models import Follow, Notification
 from .context import DONE, IGNORED, Ingest
+from .notes import delete_summary
 
 
 def on_delete_actor(ingest: Ingest) -> str:
-    """Remove a deleted remote actor's comments (placeholders where replies hang on them), votes, boosts, follows."""
+    """Remove a deleted remote actor's summaries, comments (placeholders where replies hang on them), votes, boosts,
+    follows and notifications."""
     actor = db.session.scalar(select(Actor).where(Actor.uri == ingest.activity.actor, ~Actor.local))
     if actor is None:
         return IGNORED
+    remove_summaries(actor)
     remove_comments(actor)
     remove_votes(actor)
+    db.session.execute(delete(Notification).where(Notification.from_actor_id == actor.id))
     db.session.execute(delete(Boost).where(Boost.actor_id == actor.id))
     db.session.execute(delete(Follow).where((Follow.follower_id == actor.id) | (Follow.followee_id == actor.id)))
     db.session.flush()
     return DONE
+
+
+def remove_summaries(actor: Actor) -> None:
+    """Delete the actor's remote summaries as their own Delete would (votes, comments and revisions go with them)."""
+    for summary in list(db.session.scalars(select(Summary).where(Summary.author_id == actor.id))):
+        delete_summary(summary, actor)
 
 
 def remove_comments(actor: Actor) -> None:
