@@ -73,11 +73,12 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def insert_ignoring_conflicts(model: Any, **values: Any) -> Any:
+def insert_ignoring_conflicts(model: Any, *, conflict_on: list[str] | None = None, **values: Any) -> Any:
     """`INSERT … ON CONFLICT DO NOTHING` of one row for the session's database (no savepoint, so no race and no
-    early commit: pysqlite commits a transaction that a released SAVEPOINT opened)."""
+    early commit: pysqlite commits a transaction that a released SAVEPOINT opened); `conflict_on` names the unique
+    columns whose conflict is ignored (default: any)."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).values(**values).on_conflict_do_nothing()
+    return dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_on)
 
 
 def commit_if_begun() -> None:

@@ -15,15 +15,14 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from flask import current_app
-from sqlalchemy import insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import or_, select, update
 
 from ..activitypub import InvalidKey, ProtocolError, WebFingerError, actor_id_of_key, load_public_key
 from ..activitypub.mediatypes import is_activity_media_type
 from ..activitypub.parse import IncomingActor, has_as_context, id_of, is_actor, read_actor, type_of
 from ..activitypub.structure import is_http_url
 from ..activitypub.webfinger import Acct, parse_acct
-from ..db import db, new_public_id, utcnow
+from ..db import db, insert_ignoring_conflicts, new_public_id, utcnow
 from ..text import sanitize_remote_html
 from ..users.models import Actor
 from .client import ACTIVITY_OR_HTML_ACCEPT, activity_json_of, refuse_blocked, signed_get, signed_get_json
@@ -170,7 +169,7 @@ def store_actor(doc: dict[str, Any]) -> Actor:
     values = _values(incoming)
     if values["key_id"] is not None:
         _release_key_id(values["key_id"], incoming.id)
-    db.session.execute(_insert_ignoring_duplicate(_insert_values(values)))
+    db.session.execute(insert_ignoring_conflicts(Actor, conflict_on=["uri"], **_insert_values(values)))
     actor = db.session.scalar(select(Actor).where(Actor.uri == incoming.id))
     assert actor is not None, "the actor was just upserted"
     if actor.local:
@@ -238,15 +237,6 @@ def _insert_values(values: dict[str, Any]) -> dict[str, Any]:
     now = utcnow()
     row = {name: value for name, value in values.items() if name != "key_id"}
     return {**row, "public_id": new_public_id(), "created_at": now, "updated_at": now}
-
-
-def _insert_ignoring_duplicate(values: dict[str, Any]) -> Any:
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(Actor).values(values).on_conflict_do_nothing(index_elements=["uri"])
-    if dialect == "sqlite":
-        return sqlite.insert(Actor).values(values).on_conflict_do_nothing(index_elements=["uri"])
-    return insert(Actor).values(values)
 
 
 def _release_key_id(key_id: str, uri: str) -> None:

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from ..db import db, utcnow
+from ..db import db, insert_ignoring_conflicts, utcnow
 from ..errors import DomainError, Invalid, NotFound
 from ..signals import paper_added
 from ..users.models import Actor
@@ -144,8 +143,7 @@ def _insert_paper(meta: PaperMetadata, *, provisional: bool = False) -> int | No
         "pdf_url": meta.pdf_url,
         "metadata_source": meta.source,
     }
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Paper).values(**values).on_conflict_do_nothing().returning(Paper.id)
+    statement = insert_ignoring_conflicts(Paper, **values).returning(Paper.id)
     return db.session.execute(statement).scalar_one_or_none()
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from ..db import db
+from ..db import db, insert_ignoring_conflicts
 from .models import Venue
 
 _YEARS_AND_NUMBERS = re.compile(r"\b(?:19|20)\d\d\b|\b\d+(?:st|nd|rd|th)?\b|'\d\d\b")
@@ -36,8 +35,5 @@ def venue_for(raw: str | None) -> Venue | None:
     key = venue_key(raw)
     if not key:
         return None
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    db.session.execute(
-        dialect.insert(Venue).values(key=key, name=venue_name(raw)[:500]).on_conflict_do_nothing()
-    )
+    db.session.execute(insert_ignoring_conflicts(Venue, key=key, name=venue_name(raw)[:500]))
     return db.session.scalar(select(Venue).where(Venue.key == key))
