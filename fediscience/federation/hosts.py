@@ -8,10 +8,13 @@ for `breaker_seconds`. Concurrent workers may lose an increment of the counter; 
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import ARRAY, Integer, String, bindparam, func, literal, select, update
@@ -49,22 +52,40 @@ def host_states(hosts: Iterable[str]) -> dict[str, HostState]:
             for row in rows}
 
 
-def blocked_hosts(inbox_urls: Iterable[str]) -> set[str]:
-    """The hosts (netloc, lower-cased) of these URLs that a domain block covers (parent domains included)."""
-    from .inbox import hosts_of
-
-    names = {url: hosts_of([url]) for url in inbox_urls}
+def blocked_hosts(hosts: Iterable[str]) -> set[str]:
+    """Those of these hosts (netlocs, lower-cased) that a domain block covers (parent domains included)."""
+    names = {host: block_names(host) for host in hosts}
     every = set().union(*names.values()) if names else set()
     if not every:
         return set()
     blocked = set(db.session.scalars(select(RemoteHost.host).where(among(RemoteHost.host, every), RemoteHost.blocked)))
-    return {host_of(url) for url, candidates in names.items() if candidates & blocked}
+    return {host for host, candidates in names.items() if candidates & blocked}
+
+
+@lru_cache(maxsize=8192)
+def block_names(netloc: str) -> frozenset[str]:
+    """Every name a domain block may use for a host (netloc, lower-cased, no user info): host:port, host, and each
+    parent domain (cached: a fan-out asks for the same few hundred hosts each time)."""
+    hostname = (urlsplit(f"//{netloc}").hostname or "").lower()
+    if not hostname:
+        return frozenset()
+    found = {netloc, hostname}
+    if not _is_ip(hostname):
+        labels = hostname.split(".")
+        found.update(".".join(labels[index:]) for index in range(1, len(labels) - 1))
+    return frozenset(found)
+
+
+def _is_ip(hostname: str) -> bool:
+    try:
+        ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return True
 
 
 def host_of(url: str) -> str:
     """The host of a URL as deliveries and remote_hosts key it: its netloc, lower-cased, without user info."""
-    from urllib.parse import urlsplit
-
     return urlsplit(url).netloc.lower().rpartition("@")[2]
 
 

@@ -12,7 +12,6 @@ signer wrote into the request's session is committed before the item is stored.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 from collections.abc import Iterable
@@ -42,6 +41,7 @@ from ..db import commit_if_begun, db, utcnow
 from ..users.models import Actor
 from .inbox_cache import SignerKey, caches
 from .inbox_store import insert_item
+from .hosts import block_names
 from .models import RemoteHost
 
 log = logging.getLogger(__name__)
@@ -128,23 +128,8 @@ def hosts_of(urls: Iterable[str]) -> set[str]:
     """Every host a block may name for these URLs: host:port, host, and each parent domain."""
     found: set[str] = set()
     for url in urls:
-        parts = urlsplit(url)
-        hostname = (parts.hostname or "").lower()
-        if not hostname:
-            continue
-        found.update({parts.netloc.lower().rpartition("@")[2], hostname})
-        if not _is_ip(hostname):
-            labels = hostname.split(".")
-            found.update(".".join(labels[index:]) for index in range(1, len(labels) - 1))
+        found |= block_names(urlsplit(url).netloc.lower().rpartition("@")[2])
     return found
-
-
-def _is_ip(hostname: str) -> bool:
-    try:
-        ipaddress.ip_address(hostname)
-    except ValueError:
-        return False
-    return True
 
 
 def refuse_blocked(urls: Iterable[str]) -> None:

@@ -97,7 +97,9 @@ class Delivery(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    # No index of its own: the unique (activity_id, inbox_url) index serves look-ups by activity, and one index fewer
+    # makes the 500-row insert of a fan-out cheaper.
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
     inbox_url: Mapped[str] = mapped_column(String(2048))
     host: Mapped[str] = mapped_column(String(255), index=True)
     state: Mapped[str] = mapped_column(String(10), default="pending")

@@ -20,7 +20,7 @@ from ..users.models import Actor
 from . import urls
 from .delivery_keys import ensure_actor_keys, rotation_settles_at
 from .delivery_sql import insert_deliveries
-from .hosts import blocked_hosts, host_of
+from .hosts import blocked_hosts
 from .models import Activity, RetiredKey
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def send_activity(
         return activity
     now = utcnow()
     settles = None if signing_key is not None else rotation_settles_at(actor)
-    ids = insert_deliveries(activity.id, [(url, host_of(url)) for url in targets], now, not_before=settles)
+    ids = insert_deliveries(activity.id, targets, now, not_before=settles)
     if settles is None:
         size = current_app.extensions["fediscience.settings"].delivery_batch_size
         from ..jobs.deliver import deliver_activity
@@ -70,8 +70,8 @@ def _activity_row(actor: Actor, payload: dict[str, Any], signing_key: RetiredKey
     return activity
 
 
-def deliverable(inboxes: Iterable[str]) -> list[str]:
-    """The distinct http(s) inboxes, in order, that are neither ours nor on a blocked host."""
+def deliverable(inboxes: Iterable[str]) -> list[tuple[str, str]]:
+    """The distinct http(s) inboxes, in order, that are neither ours nor on a blocked host, with their hosts."""
     own = {urlsplit(urls.base_url()).netloc.lower(), current_app.extensions["fediscience.settings"].host.lower()}
     distinct = []
     for url in dict.fromkeys(inboxes):
@@ -79,7 +79,8 @@ def deliverable(inboxes: Iterable[str]) -> list[str]:
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or len(url) > _MAX_URL:
             log.warning("not delivering to %r: not an http(s) URL", url)
             continue
-        if host_of(url) not in own:
-            distinct.append(url)
-    blocked = blocked_hosts(distinct)
-    return [url for url in distinct if host_of(url) not in blocked]
+        host = parts.netloc.lower().rpartition("@")[2]  # as hosts.host_of, without parsing the URL again
+        if host not in own:
+            distinct.append((url, host))
+    blocked = blocked_hosts({host for _, host in distinct})
+    return [(url, host) for url, host in distinct if host not in blocked]

@@ -12,16 +12,17 @@ from .models import Follow
 
 
 def follower_inboxes(actor: Actor) -> list[str]:
-    """The distinct inboxes of an actor's accepted remote followers (one per shared inbox)."""
+    """The distinct inboxes of an actor's accepted remote followers (one per shared inbox), sorted."""
     inbox = func.coalesce(Actor.shared_inbox_url, Actor.inbox_url)
     query = (
         select(inbox)
         .join(Follow, Follow.follower_id == Actor.id)
         .where(Follow.followee_id == actor.id, Follow.state == "accepted", ~Actor.local, inbox.is_not(None))
         .distinct()
-        .order_by(inbox)
     )
-    return list(db.session.scalars(query))
+    # Sorted here, not by ORDER BY: PostgreSQL would sort every follower's row (10,000 for a popular author) by
+    # collation before removing duplicates, instead of hashing them and leaving a few hundred to sort.
+    return sorted(db.session.scalars(query))
 
 
 def inboxes_of(actors: Iterable[Actor]) -> list[str]:
