@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -97,18 +98,42 @@ def _ensure_migrated(url: str, tmp_path: Path) -> None:
         _MIGRATED.add(url)
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """An app on a clean database, fetching paper metadata from recorded responses."""
-    application = create_app(_settings(tmp_path, database_url))
+def make_test_app(database_url: str, tmp_path: Path, *, recorded: bool = True, **settings: object) -> Flask:
+    """An app in TESTING mode on the database, fetching paper metadata from recorded responses unless told not to."""
+    application = create_app(_settings(tmp_path, database_url, **settings))
     application.config["TESTING"] = True
-    application.extensions["fediscience.http_transport"] = recorded_transport()
-    yield application
+    if recorded:
+        application.extensions["fediscience.http_transport"] = recorded_transport()
+    return application
+
+
+def retire_test_app(application: Flask) -> None:
+    """Let the app's jobs finish, close its federation client, empty its PostgreSQL database, drop its pool."""
     wait_for_jobs(application)
+    client = application.extensions.get("fediscience.federation.http_client")
+    if client is not None:
+        client.close()
     with application.app_context():
         if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             _truncate_all()
         db.engine.dispose()
+
+
+@contextmanager
+def running_app(database_url: str, tmp_path: Path, **options: object) -> Iterator[Flask]:
+    """`make_test_app` for the duration of the block, then `retire_test_app`."""
+    application = make_test_app(database_url, tmp_path, **options)  # type: ignore[arg-type]
+    try:
+        yield application
+    finally:
+        retire_test_app(application)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a clean database, fetching paper metadata from recorded responses."""
+    with running_app(database_url, tmp_path) as application:
+        yield application
 
 
 def _truncate_all() -> None:

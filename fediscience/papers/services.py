@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import or_, select, update
 
 from ..db import db, insert_ignoring_conflicts, utcnow

@@ -45,7 +45,7 @@ def personal(public_id: str) -> Response:
 def _deliver() -> Response:
     try:
         signed = SignedRequest("POST", raw_target(), list(request.headers.items()), _read_body())
-        outcome = receive(signed, expected_host=host_of(current_app.extensions["fediscience.settings"].base_url))
+        receive(signed, expected_host=host_of(current_app.extensions["fediscience.settings"].base_url))
     except InboxError as exc:
         db.session.rollback()
         return _refusal(exc)

@@ -16,13 +16,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 
-from fediscience import create_app
 from fediscience.activitypub import AS_CONTEXT, SignatureError, SignedRequest, generate_key_pair, load_public_key
 from fediscience.activitypub import verify_request
 from fediscience.activitypub.keys import KeyPair
-from fediscience.db import db
-from tests.conftest import _settings, _truncate_all
-from tests.helpers import wait_for_jobs
+from tests.conftest import running_app
 
 ACTIVITY_JSON = "application/activity+json"
 
@@ -182,17 +179,8 @@ def remote(remote_server: RemoteServer) -> Iterator[RemoteServer]:
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """An app (base URL http://localhost) on a clean database that may reach 127.0.0.1."""
-    application = create_app(_settings(tmp_path, database_url, allow_private_addresses=True))
-    application.config["TESTING"] = True
-    yield application
-    wait_for_jobs(application)
-    client = application.extensions.get("fediscience.federation.http_client")
-    if client is not None:
-        client.close()
-    with application.app_context():
-        if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            _truncate_all()
-        db.engine.dispose()
+    with running_app(database_url, tmp_path, recorded=False, allow_private_addresses=True) as application:
+        yield application
 
 
 @pytest.fixture

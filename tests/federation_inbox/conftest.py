@@ -16,14 +16,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from fediscience import create_app
 from fediscience.activitypub import AS_CONTEXT, generate_key_pair, load_private_key, sign_request
 from fediscience.activitypub.keys import KeyPair
 from fediscience.db import db
 from fediscience.users.models import Actor
-from tests.conftest import _settings, _truncate_all
+from tests.conftest import running_app
 from tests.helpers import PASSWORD, wait_for_jobs
-from tests.papers.recorded import recorded_transport
 
 
 # The remote instance: a real HTTP server on 127.0.0.1 --------------------------------------------------
@@ -142,15 +140,8 @@ def make_remote(server: RemoteServer, name: str, key: KeyPair, *, store: bool = 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """An app on a clean database that may reach 127.0.0.1 (the fake remote instance)."""
-    application = create_app(_settings(tmp_path, database_url, allow_private_addresses=True))
-    application.config["TESTING"] = True
-    application.extensions["fediscience.http_transport"] = recorded_transport()
-    yield application
-    wait_for_jobs(application)
-    with application.app_context():
-        if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            _truncate_all()
-        db.engine.dispose()
+    with running_app(database_url, tmp_path, allow_private_addresses=True) as application:
+        yield application
 
 
 @pytest.fixture

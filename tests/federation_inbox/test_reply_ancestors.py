@@ -12,7 +12,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from fediscience import create_app
 from fediscience.activitypub import AS_CONTEXT, PUBLIC
 from fediscience.activitypub.keys import KeyPair
 from fediscience.comments.models import Comment
@@ -23,11 +22,10 @@ from fediscience.federation.models import Notification
 from fediscience.summaries.services import create_summary
 from fediscience.users.models import Actor
 from fediscience.users.services import register_user
-from tests.conftest import _settings, _truncate_all
+from tests.conftest import running_app
 from tests.federation_inbox.conftest import Local, Remote, RemoteServer, activity, count, deliver, make_remote, process
 from tests.federation_inbox.notes import parse, reply_note, statuses
-from tests.helpers import PASSWORD, make_paper, wait_for_jobs
-from tests.papers.recorded import recorded_transport
+from tests.helpers import PASSWORD, make_paper
 
 DEPTH = 3
 
@@ -35,16 +33,9 @@ DEPTH = 3
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The inbox tests' app (may reach 127.0.0.1) fetching at most DEPTH missing ancestors."""
-    application = create_app(_settings(tmp_path, database_url, allow_private_addresses=True,
-                                       reply_ancestor_depth=DEPTH))
-    application.config["TESTING"] = True
-    application.extensions["fediscience.http_transport"] = recorded_transport()
-    yield application
-    wait_for_jobs(application)
-    with application.app_context():
-        if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            _truncate_all()
-        db.engine.dispose()
+    with running_app(database_url, tmp_path, allow_private_addresses=True,
+                     reply_ancestor_depth=DEPTH) as application:
+        yield application
 
 
 @pytest.fixture

@@ -13,18 +13,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from fediscience import create_app
 from fediscience.activitypub import load_private_key, sign_request
 from fediscience.activitypub.keys import KeyPair
 from fediscience.db import db
 from fediscience.federation.blocks import block_domain
 from fediscience.federation.instance_actor import instance_actor
 from fediscience.users.models import Actor
-from tests.conftest import _settings, _truncate_all
+from tests.conftest import make_test_app, running_app
 from tests.federation_fetch.conftest import RemoteServer, actor_doc, start_server
 from tests.federation_serve.conftest import AS_ACCEPT, BASE, World
-from tests.helpers import wait_for_jobs
-from tests.papers.recorded import recorded_transport
 
 KEY_FIELDS = {"@context", "id", "type", "preferredUsername", "inbox", "publicKey"}
 
@@ -33,25 +30,14 @@ KEY_FIELDS = {"@context", "id", "type", "preferredUsername", "inbox", "publicKey
 
 
 def _make_app(database_url: str, tmp_path: Path, **settings: object) -> Flask:
-    application = create_app(_settings(tmp_path, database_url, allow_private_addresses=True, **settings))
-    application.config["TESTING"] = True
-    application.extensions["fediscience.http_transport"] = recorded_transport()
-    return application
+    return make_test_app(database_url, tmp_path, allow_private_addresses=True, **settings)
 
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """An app in secure mode, allowed to fetch signers' keys from 127.0.0.1."""
-    application = _make_app(database_url, tmp_path, authorized_fetch=True)
-    yield application
-    wait_for_jobs(application)
-    client = application.extensions.get("fediscience.federation.http_client")
-    if client is not None:
-        client.close()
-    with application.app_context():
-        if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            _truncate_all()
-        db.engine.dispose()
+    with running_app(database_url, tmp_path, allow_private_addresses=True, authorized_fetch=True) as application:
+        yield application
 
 
 @pytest.fixture

@@ -72,7 +72,6 @@ def test_sciscore_is_upvotes_per_public_summary(app, alice, bob, paper_id):
 def test_a_rolled_back_vote_leaves_nothing(app, alice, bob, paper_id):
     """The first vote is inserted without a savepoint: on SQLite, releasing one would have committed it early."""
     write(alice, paper_id)
-    public_id = summary_id(app)
     with app.app_context():
         from fediscience.users.models import Actor
         from fediscience.votes.services import cast_vote
