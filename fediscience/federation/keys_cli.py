@@ -14,6 +14,8 @@ def group() -> None:
 @click.argument("username")
 def rotate(username: str) -> None:
     """Give USERNAME a new key pair, announced by an Update signed with the old key (followers are kept)."""
+    from flask import current_app
+
     from ..cli import _app
     from ..db import db
     from ..users.services import find_user
@@ -36,3 +38,5 @@ def rotate(username: str) -> None:
             click.echo("  no remote follower or followed account: no Update sent")
         else:
             click.echo(f"  Update {rotation.activity.uri} queued for {rotation.inboxes} inbox(es)")
+            settle = current_app.extensions["fediscience.settings"].key_rotation_settle
+            click.echo(f"  other activities of {user.username} wait {settle:g} s, so that the Update arrives first")

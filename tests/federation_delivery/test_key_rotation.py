@@ -276,6 +276,7 @@ def test_the_command_rotates_and_says_what_it_did(ctx, author, key_pair, receive
     assert f"old key {key_fingerprint(key_pair.public_pem)}" in result.output
     assert f"new key {key_fingerprint(new_pem)}" in result.output
     assert "queued for 3 inbox(es)" in result.output
+    assert "other activities of alice wait 60 s" in result.output
     [activity] = db.session.scalars(select(Activity)).all()
     assert activity.activity_type == "Update" and activity.signing_key is not None
     assert activity.signing_key.public_key_pem == key_pair.public_pem
