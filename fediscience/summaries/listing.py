@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
+from flask import current_app
 from sqlalchemy import Select, func, select
 
 from ..db import db, utcnow
@@ -15,6 +17,8 @@ from .models import Summary
 Tab = Literal["latest", "popular", "best"]
 TABS: tuple[Tab, ...] = ("latest", "popular", "best")
 POPULAR_DAYS = 7
+RANKING_SECONDS = 60.0  # how long a process reuses the popular ranking (a new vote shows within this)
+_RANKING = "fediscience.popular_ranking"
 
 
 @dataclass
@@ -34,11 +38,10 @@ def public_summaries() -> Select[tuple[Summary]]:
 def list_summaries(tab: Tab, page: int, per_page: int = 20) -> SummaryPage:
     """A page of public summaries ordered as the tab says."""
     if tab == "popular":
-        # over-fetch: a few of the most voted may be private or drafts by now
-        query = _popular(window=2 * page * per_page + 50)
+        rows = _popular_page(page, per_page)
     else:
         query = {"latest": _latest, "best": _best}[tab]()
-    rows = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
+        rows = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
     return SummaryPage(rows[:per_page], page, len(rows) > per_page)
 
 
@@ -50,25 +53,47 @@ def _best() -> Select[tuple[Summary]]:
     return public_summaries().order_by(Summary.score.desc(), Summary.published_at.desc(), Summary.id.desc())
 
 
-def _popular(window: int) -> Select[tuple[Summary]]:
-    """Summaries with the most net votes cast in the last days (ShortScience's 'popular').
+def _popular_page(page: int, per_page: int) -> list[Summary]:
+    """One page of the popular tab (and one more row, to tell whether a next page exists)."""
+    # over-fetch: a few of the most voted may be private or drafts by now
+    ranking = popular_ranking(window=2 * page * per_page + 50)
+    public = set(db.session.scalars(
+        select(Summary.id).where(Summary.id.in_(ranking), ~Summary.is_draft, ~Summary.is_private)
+    ))
+    wanted = [summary_id for summary_id in ranking if summary_id in public][(page - 1) * per_page:page * per_page + 1]
+    found = {summary.id: summary for summary in db.session.scalars(select(Summary).where(Summary.id.in_(wanted)))}
+    return [found[summary_id] for summary_id in wanted if summary_id in found]
 
-    The recent votes are summed and ranked first (an index-only scan of ix_votes_recent), and only the best
-    `window` of them are joined to summaries: the tab never sorts every summary.
+
+@dataclass(frozen=True)
+class _Ranking:
+    taken_at: float
+    window: int
+    ids: list[int]
+
+
+def popular_ranking(window: int) -> list[int]:
+    """The ids of the `window` summaries with the most net votes cast in the last days (ShortScience's 'popular').
+
+    Summing a week of votes is the costliest query of the home page, and the ranking moves slowly: each process
+    (each app) reuses it for RANKING_SECONDS, so a vote reaches the tab within that time.
     """
+    cached = current_app.extensions.get(_RANKING)
+    if cached is not None and cached.window >= window and time.monotonic() - cached.taken_at < RANKING_SECONDS:
+        return cached.ids[:window]
+    ids = list(db.session.scalars(_popular_ids(window)))
+    current_app.extensions[_RANKING] = _Ranking(time.monotonic(), window, ids)
+    return ids
+
+
+def _popular_ids(window: int) -> Select[tuple[int]]:
+    """The recent votes summed and ranked (an index-only scan of ix_votes_recent), best `window` first."""
     since = utcnow() - timedelta(days=POPULAR_DAYS)
     recent = func.sum(Vote.value)
-    votes = func.count()
-    top = (
-        select(Vote.summary_id, recent.label("recent"), votes.label("votes"))
+    return (
+        select(Vote.summary_id)
         .where(Vote.created_at >= since)
         .group_by(Vote.summary_id)
-        .order_by(recent.desc(), votes.desc(), Vote.summary_id.desc())
+        .order_by(recent.desc(), func.count().desc(), Vote.summary_id.desc())
         .limit(window)
-        .subquery()
-    )
-    return (
-        public_summaries()
-        .join(top, top.c.summary_id == Summary.id)
-        .order_by(top.c.recent.desc(), top.c.votes.desc(), Summary.id.desc())
     )

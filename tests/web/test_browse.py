@@ -7,7 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from fediscience.db import db, utcnow
+from fediscience.summaries import listing
+from fediscience.summaries.models import Summary
 from fediscience.summaries.services import create_summary, edit_summary
+from fediscience.users.models import Actor
 from fediscience.users.services import register_user
 from fediscience.venues.models import Venue
 from fediscience.votes.models import Vote
@@ -50,6 +53,32 @@ def test_home_tabs_order_latest_popular_and_best(app, client):
     assert "New hit" in popular and "Old favourite" not in popular  # its votes are 30 days old
     assert "Secret draft" not in latest + best + popular
     assert client.get("/?tab=nonsense").status_code == 200
+
+
+def test_the_popular_ranking_is_reused_for_a_minute_and_private_summaries_leave_at_once(app, client, monkeypatch):
+    ids = _world(app)
+    with app.app_context():
+        quiet_id = db.session.scalar(select(Summary.id).where(Summary.source == "Nobody votes for me."))
+        for name in ("dan", "eve"):
+            register_user(name, f"{name}@example.org", PASSWORD)
+        db.session.commit()
+    assert "Quiet one" not in client.get("/?tab=popular").get_data(as_text=True)
+    with app.app_context():
+        for name in ("dan", "eve"):
+            voter = db.session.scalar(select(Actor).where(Actor.username == name))
+            cast_vote(voter, db.session.get(Summary, quiet_id), 1)
+        db.session.commit()
+    assert "Quiet one" not in client.get("/?tab=popular").get_data(as_text=True)  # the ranking of a moment ago
+    monkeypatch.setattr(listing, "RANKING_SECONDS", 0.0)
+    popular = client.get("/?tab=popular").get_data(as_text=True)
+    assert popular.index("Quiet one") < popular.index("New hit")  # two recent votes beat one
+
+    monkeypatch.setattr(listing, "RANKING_SECONDS", 3600.0)
+    with app.app_context():
+        new = db.session.scalar(select(Summary).where(Summary.public_id == ids["new"]))
+        edit_summary(new, new.author, new.source, draft=False, private=True)
+        db.session.commit()
+    assert "New hit" not in client.get("/?tab=popular").get_data(as_text=True)  # visibility is never cached
 
 
 def test_home_paginates(app, client):
