@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +35,7 @@ class RemoteServer:
     port: int
     documents: dict[str, tuple[int, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    delays: dict[str, float] = field(default_factory=dict)  # path → seconds to wait before answering a GET
 
     @property
     def base(self) -> str:
@@ -49,6 +51,7 @@ def _handler(server: RemoteServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
             server.requests.append(("GET", self.path))
+            time.sleep(server.delays.get(self.path, 0.0))
             status, doc = server.documents.get(self.path, (404, {"error": "not found"}))
             body = json.dumps(doc).encode()
             self.send_response(status)
@@ -87,8 +90,10 @@ def remote_instance(remote_server: RemoteServer) -> Iterator[RemoteServer]:
     """The remote instance with no documents and no requests recorded (reset after each test)."""
     remote_server.documents.clear()
     remote_server.requests.clear()
+    remote_server.delays.clear()
     yield remote_server
     remote_server.documents.clear()
+    remote_server.delays.clear()
 
 
 # Keys and actors -------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from fediscience.comments.models import Comment
 from fediscience.db import db
 from fediscience.federation.blocks import block_domain
 from fediscience.federation.guard import AddressPolicy
+from fediscience.federation.ingest import ancestors
 from fediscience.federation.models import Notification
 from fediscience.summaries.services import create_summary
 from fediscience.users.models import Actor
@@ -256,6 +257,30 @@ def test_a_chain_to_a_private_summary_stores_nothing(
     process(app)
 
     assert statuses(app) == ["ignored"] and count(app, Comment) == 0
+
+
+def test_a_slow_ancestor_ends_the_walk_within_its_budget_and_pauses_its_host(
+    app: Flask, client: Any, remote_instance: RemoteServer, mallory: Remote, trent: Remote, summary_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server answering slowly on purpose must not hold the worker: the walk ends at its budget, and that host is
+    not walked to again for a while."""
+    monkeypatch.setattr(ancestors, "WALK_BUDGET", 1.0)
+    monkeypatch.setattr(ancestors, "_STALLED", {})
+    slow = serve_note(remote_instance, trent, "slow", summary_url)
+    remote_instance.delays["/notes/slow"] = 4.0
+    started = time.monotonic()
+    deliver(client, mallory, activity(mallory, "Create", reply_note(mallory, "r1", slow)))
+    process(app)
+    assert time.monotonic() - started < 3.0
+    assert statuses(app) == ["ignored"]
+
+    quick = serve_note(remote_instance, trent, "quick", summary_url)
+    gets = _note_gets(remote_instance)
+    deliver(client, mallory, activity(mallory, "Create", reply_note(mallory, "r2", quick)))
+    process(app)
+    assert statuses(app) == ["ignored", "ignored"] and _note_gets(remote_instance) == gets  # the host is paused
+    assert count(app, Comment, Comment.uri.is_not(None)) == 0
 
 
 def test_the_depth_is_a_setting_of_eight_by_default(tmp_path: Path) -> None:
