@@ -20,7 +20,8 @@ from fediscience.federation.blocks import block_domain
 from fediscience.federation.instance_actor import instance_actor
 from fediscience.users.models import Actor
 from tests.conftest import make_test_app, running_app
-from tests.federation_fetch.conftest import RemoteServer, actor_doc, start_server
+from tests.federation_fetch.conftest import RemoteServer, actor_doc
+from tests.federation_fetch.conftest import remote, remote_server  # noqa: F401  (the fake remote instance)
 from tests.federation_serve.conftest import AS_ACCEPT, BASE, World
 
 KEY_FIELDS = {"@context", "id", "type", "preferredUsername", "inbox", "publicKey"}
@@ -47,24 +48,6 @@ def open_app(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]:
     yield application
     with application.app_context():
         db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def remote_server() -> Iterator[RemoteServer]:
-    """A remote instance serving its actors' documents."""
-    state = RemoteServer()
-    httpd, _thread = start_server(state)
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture
-def remote(remote_server: RemoteServer) -> Iterator[RemoteServer]:
-    """The remote instance, empty at the start of each test."""
-    remote_server.reset()
-    yield remote_server
-    remote_server.reset()
 
 
 @pytest.fixture(scope="module")
