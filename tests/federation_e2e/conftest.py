@@ -10,7 +10,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,10 +143,18 @@ def instance_settings() -> dict[str, str]:
 def instances(recorded_base: str, tmp_path_factory: pytest.TempPathFactory,
               instance_settings: dict[str, str]) -> Iterator[dict[str, Instance]]:
     """Instances "a" and "b", each served and worked by its own processes."""
+    with running_instances("ab", recorded_base, tmp_path_factory, **instance_settings) as started:
+        yield started
+
+
+@contextmanager
+def running_instances(names: str, recorded_base: str, tmp_path_factory: pytest.TempPathFactory,
+                      **settings: str) -> Iterator[dict[str, Instance]]:
+    """`start_instances` on a Redis connection of their own, everything stopped at the end of the block."""
     redis = harness.redis_connection(REDIS_DB)
     with ExitStack() as stack:
         stack.callback(redis.close)
-        yield start_instances("ab", recorded_base, tmp_path_factory, redis, stack, **instance_settings)
+        yield start_instances(names, recorded_base, tmp_path_factory, redis, stack, **settings)
 
 
 def start_instances(names: str, recorded_base: str, tmp_path_factory: pytest.TempPathFactory, redis: Any,

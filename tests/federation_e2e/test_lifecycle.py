@@ -7,13 +7,12 @@ when it is public again; and both instances in secure mode (authorized fetch) st
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
 
 from tests.federation_e2e import flows
-from tests.federation_e2e.conftest import REDIS_DB, SETTINGS, Instance, start_instances
+from tests.federation_e2e.conftest import SETTINGS, Instance, running_instances
 from tests.system import harness
 
 pytestmark = pytest.mark.slow
@@ -33,10 +32,8 @@ _CREATE_DELIVERY = ("SELECT d.state, d.tries, d.last_status, d.finished_at FROM 
 @pytest.fixture(scope="module")
 def secure_instances(recorded_base: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Instance]]:
     """A second pair, "a" and "b", both with FEDISCIENCE_AUTHORIZED_FETCH=1 (Mastodon's secure mode)."""
-    redis = harness.redis_connection(REDIS_DB)
-    with ExitStack() as stack:
-        stack.callback(redis.close)
-        yield start_instances("ab", recorded_base, tmp_path_factory, redis, stack, authorized_fetch="1")
+    with running_instances("ab", recorded_base, tmp_path_factory, authorized_fetch="1") as started:
+        yield started
 
 
 def actor_url(instance: Instance, username: str) -> str:

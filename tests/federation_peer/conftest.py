@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.federation_e2e import flows
-from tests.federation_e2e.conftest import REDIS_DB, Instance, start_instances
+from tests.federation_e2e.conftest import Instance, running_instances
 from tests.federation_peer.mastodon_model import RemoteAccount, RemoteStatus
 from tests.federation_peer.mastodon_peer import MastodonPeer
 from tests.federation_peer.seeds import Seed, seeds
@@ -40,12 +40,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture(scope="package")
 def ours(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
     """Our instance: `fediscience serve` and `fediscience worker` on a fresh database."""
+    with our_instance("f", tmp_path_factory) as instance:
+        yield instance
+
+
+@contextmanager
+def our_instance(name: str, tmp_path_factory: pytest.TempPathFactory, **settings: str) -> Iterator[Instance]:
+    """One instance of ours, with a recorded-metadata server of its own, stopped at the end of the block."""
     base_url, stop_recorded = start_recorded_server()
-    redis = harness.redis_connection(REDIS_DB)
-    with ExitStack() as stack:
-        stack.callback(stop_recorded)
-        stack.callback(redis.close)
-        yield start_instances("f", base_url, tmp_path_factory, redis, stack)["f"]
+    try:
+        with running_instances(name, base_url, tmp_path_factory, **settings) as started:
+            yield started[name]
+    finally:
+        stop_recorded()
 
 
 @pytest.fixture(scope="package")

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import ExitStack
 
 import httpx
 import pytest
 
 from tests.federation_e2e import flows
-from tests.federation_e2e.conftest import REDIS_DB, Instance, start_instances
-from tests.federation_peer.conftest import add_bibtex_paper, inbox_status, no_problems
+from tests.federation_e2e.conftest import Instance
+from tests.federation_peer.conftest import add_bibtex_paper, inbox_status, no_problems, our_instance
 from tests.federation_peer.mastodon_peer import MastodonPeer
 from tests.federation_peer.seeds import seeds
-from tests.papers.recorded_server import start_recorded_server
-from tests.system import harness
 
 pytestmark = pytest.mark.slow
 
@@ -28,12 +25,8 @@ AS_ACCEPT = "application/activity+json"
 @pytest.fixture(scope="module")
 def secure_ours(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
     """Our instance in secure mode: `fediscience serve` and `fediscience worker` on a fresh database."""
-    base_url, stop_recorded = start_recorded_server()
-    redis = harness.redis_connection(REDIS_DB)
-    with ExitStack() as stack:
-        stack.callback(stop_recorded)
-        stack.callback(redis.close)
-        yield start_instances("s", base_url, tmp_path_factory, redis, stack, authorized_fetch="1")["s"]
+    with our_instance("s", tmp_path_factory, authorized_fetch="1") as instance:
+        yield instance
 
 
 @pytest.fixture(scope="module")
