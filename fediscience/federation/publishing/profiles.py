@@ -11,7 +11,7 @@ from ...db import db
 from ...users.models import Actor
 from ..delivery_keys import ensure_actor_keys
 from ..models import Activity, Delivery, Follow, RetiredKey
-from ..recipients import follower_inboxes
+from ..recipients import follower_inboxes, remote_inboxes
 from ..serialize_activities import actor_update_activity
 from .audience import publish
 
@@ -29,15 +29,9 @@ def on_profile_updated(sender: Any, actor: Actor, **extra: Any) -> None:
 def key_audience(actor: Actor) -> list[str]:
     """The distinct (shared) inboxes of every remote account following the actor or followed by it, in any state:
     each has verified the actor's signatures, so its server holds the actor's current key."""
-    followers = select(Follow.follower_id.label("other")).where(Follow.followee_id == actor.id)
-    followed = select(Follow.followee_id.label("other")).where(Follow.follower_id == actor.id)
-    others = union(followers, followed).subquery()
-    inbox = func.coalesce(Actor.shared_inbox_url, Actor.inbox_url)
-    query = (
-        select(inbox).join(others, others.c.other == Actor.id).where(~Actor.local, inbox.is_not(None))
-        .distinct().order_by(inbox)
-    )
-    return list(db.session.scalars(query))
+    followers = select(Follow.follower_id).where(Follow.followee_id == actor.id)
+    followed = select(Follow.followee_id).where(Follow.follower_id == actor.id)
+    return remote_inboxes(union(followers, followed))
 
 
 def publish_key_rotation(actor: Actor, retired: RetiredKey) -> tuple[Activity | None, int]:
