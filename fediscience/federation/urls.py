@@ -65,12 +65,14 @@ def summary_url(summary: Summary) -> str:
     return summary.uri or f"{base_url()}/s/{summary.public_id}"
 
 
-def summary_note_id(summary: Summary) -> str:
-    """The id of a summary's Note: its URL until it is first made private, then one new id per publication
-    (`/s/<id>/v/<generation>`), since servers that received the Delete of the old id refuse to see it again."""
-    if summary.uri is not None or not summary.note_generation:
+def summary_note_id(summary: Summary, generation: int | None = None) -> str:
+    """The id of a summary's Note (of its current publication, or of `generation`): its URL until it is first made
+    private, then one new id per publication (`/s/<id>/v/<generation>`), since servers that received the Delete of
+    the old id refuse to see it again."""
+    generation = summary.note_generation if generation is None else generation
+    if summary.uri is not None or not generation:
         return summary_url(summary)
-    return f"{summary_url(summary)}/v/{summary.note_generation}"
+    return f"{summary_url(summary)}/v/{generation}"
 
 
 def comment_url(comment: Comment) -> str:

@@ -28,7 +28,7 @@ from ..federation import serialize
 from ..federation.authorized_fetch import key_document
 from ..federation.context import CONTEXT_MEDIA_TYPE
 from ..federation.tombstones import find_tombstone
-from ..federation.urls import base_url, comment_url, paper_url, summary_note_id, summary_url
+from ..federation.urls import base_url, comment_url, paper_url, summary_note_id
 from ..papers.models import Paper
 from ..summaries.models import Summary
 from ..users.models import Actor
@@ -300,7 +300,7 @@ def _summary_generation_document(public_id: str, generation: int) -> Response:
     if summary.uri is not None or not 0 < generation <= summary.note_generation:
         abort(404)
     if generation < summary.note_generation:
-        raise Gone(serialize.tombstone(f"{summary_url(summary)}/v/{generation}", "Note", None))
+        raise Gone(serialize.tombstone(summary_note_id(summary, generation), "Note", None))
     return activity_json(serialize.summary_note(summary))
 
 

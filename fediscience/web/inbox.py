@@ -38,7 +38,7 @@ def personal(public_id: str) -> Response:
     """A local user's own inbox; 404 for an unknown user."""
     known = db.session.scalar(select(Actor.id).where(Actor.public_id == public_id, Actor.local))
     if known is None:
-        return _refusal(InboxError(404, "there is no such user", "not_found"))
+        return refusal_response(InboxError(404, "there is no such user", "not_found"))
     return _deliver()
 
 
@@ -48,12 +48,13 @@ def _deliver() -> Response:
         receive(signed, expected_host=host_of(current_app.extensions["fediscience.settings"].base_url))
     except InboxError as exc:
         db.session.rollback()
-        return _refusal(exc)
+        return refusal_response(exc)
     commit_if_begun()
     return Response(status=202)
 
 
-def _refusal(error: InboxError) -> Response:
+def refusal_response(error: InboxError) -> Response:
+    """The JSON answer of a refused request: `{"error": reason, "code": code}` with the error's status."""
     response = jsonify(error.as_json())
     response.status_code = error.status
     return response

@@ -9,7 +9,6 @@ a signed requester's answer to anyone else.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from flask import current_app, g, request
@@ -20,7 +19,7 @@ from ..activitypub.signatures import host_of
 from ..db import db
 from ..federation.authorized_fetch import is_signed, not_signed, secure_mode, verified_get_signer
 from ..federation.inbox import InboxError
-from .inbox import raw_target
+from .inbox import raw_target, refusal_response
 
 _MARK = "fediscience_secure_fetch"
 
@@ -61,7 +60,7 @@ def anonymous() -> bool:
 
 
 def _refused(error: InboxError) -> Response:
-    response = Response(json.dumps(error.as_json()), error.status, mimetype="application/json")
+    response = refusal_response(error)
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Signature realm="ActivityPub",headers="(request-target) host date"'
     return response
