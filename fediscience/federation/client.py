@@ -8,12 +8,10 @@ ssl.SSLContext), read when the client is first built.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from flask import Flask, current_app
@@ -34,6 +32,7 @@ from .fetch_errors import (
     TooManyRedirects,
 )
 from .guard import AddressPolicy, Fetched, fetch, guarded_client
+from .hosts import block_names, host_of
 from .models import RemoteHost
 
 __all__ = [
@@ -108,19 +107,9 @@ def http_client() -> httpx.Client:
 def _block_candidates(url: str) -> set[str]:
     """host:port, host, and each parent domain: every name a block may use for this URL."""
     try:
-        parts = urlsplit(url)
-        hostname = (parts.hostname or "").lower()
-    except ValueError:
+        return set(block_names(host_of(url)))
+    except ValueError:  # a malformed netloc (bad brackets or port)
         return set()
-    if not hostname:
-        return set()
-    found = {parts.netloc.lower().rpartition("@")[2], hostname}
-    try:
-        ipaddress.ip_address(hostname)
-    except ValueError:
-        labels = hostname.split(".")
-        found.update(".".join(labels[index:]) for index in range(1, len(labels) - 1))
-    return found
 
 
 def blocked_host(url: str) -> str | None:

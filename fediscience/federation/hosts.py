@@ -86,7 +86,12 @@ def _is_ip(hostname: str) -> bool:
 
 def host_of(url: str) -> str:
     """The host of a URL as deliveries and remote_hosts key it: its netloc, lower-cased, without user info."""
-    return urlsplit(url).netloc.lower().rpartition("@")[2]
+    return netloc_host(urlsplit(url).netloc)
+
+
+def netloc_host(netloc: str) -> str:
+    """A netloc as deliveries and remote_hosts key hosts: lower-cased, without user info."""
+    return netloc.lower().rpartition("@")[2]
 
 
 def record_outcomes(alive: set[str], failures: Mapping[str, int], now: datetime | None = None) -> None:

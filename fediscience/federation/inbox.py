@@ -17,7 +17,6 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app
 from redis.exceptions import RedisError
@@ -41,7 +40,7 @@ from ..db import commit_if_begun, db, utcnow
 from ..users.models import Actor
 from .inbox_cache import SignerKey, caches
 from .inbox_store import insert_item
-from .hosts import block_names
+from .hosts import block_names, host_of
 from .models import RemoteHost
 
 log = logging.getLogger(__name__)
@@ -128,7 +127,7 @@ def hosts_of(urls: Iterable[str]) -> set[str]:
     """Every host a block may name for these URLs: host:port, host, and each parent domain."""
     found: set[str] = set()
     for url in urls:
-        found |= block_names(urlsplit(url).netloc.lower().rpartition("@")[2])
+        found |= block_names(host_of(url))
     return found
 
 

@@ -20,7 +20,7 @@ from ..users.models import Actor
 from . import urls
 from .delivery_keys import ensure_actor_keys, rotation_settles_at
 from .delivery_sql import insert_deliveries
-from .hosts import blocked_hosts
+from .hosts import blocked_hosts, netloc_host
 from .models import Activity, RetiredKey
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def deliverable(inboxes: Iterable[str]) -> list[tuple[str, str]]:
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or len(url) > _MAX_URL:
             log.warning("not delivering to %r: not an http(s) URL", url)
             continue
-        host = parts.netloc.lower().rpartition("@")[2]  # as hosts.host_of, without parsing the URL again
+        host = netloc_host(parts.netloc)  # hosts.host_of, without parsing the URL again
         if host not in own:
             distinct.append((url, host))
     blocked = blocked_hosts({host for _, host in distinct})

@@ -27,6 +27,7 @@ from ..text import sanitize_remote_html
 from ..users.models import Actor
 from .client import ACTIVITY_OR_HTML_ACCEPT, activity_json_of, refuse_blocked, signed_get, signed_get_json
 from .fetch_errors import BlockedDomain, FetchError, GoneError, InvalidDocument
+from .hosts import host_of
 
 __all__ = [
     "BlockedDomain",
@@ -147,7 +148,7 @@ def _reverse_check(acct: Acct, linked: str, actor: Actor) -> None:
     """WebFinger `<preferredUsername>@<host of the actor id>` must point back to the actor (skipped when the
     first lookup was already exactly that)."""
     assert actor.uri is not None
-    expected = Acct(actor.username, _netloc(actor.uri))
+    expected = Acct(actor.username, host_of(actor.uri))
     if (acct.user.lower(), acct.host) == (expected.user.lower(), expected.host) and linked == actor.uri:
         return
     from .webfinger_client import webfinger
@@ -201,7 +202,7 @@ def _values(incoming: IncomingActor) -> dict[str, Any]:
         "local": False,
         "uri": incoming.id,
         "username": incoming.preferred_username,
-        "domain": _netloc(incoming.id)[:255],
+        "domain": host_of(incoming.id)[:255],
         "display_name": (incoming.name or "").strip()[:100],
         "bio": sanitize_remote_html(incoming.summary[:MAX_BIO_SOURCE]) if incoming.summary else "",
         "avatar_url": incoming.icon_url if is_http_url(incoming.icon_url) else None,
@@ -267,12 +268,8 @@ def _is_stale(uri: str) -> bool:
     return actor is None or not _is_fresh(actor)
 
 
-def _netloc(url: str) -> str:
-    return urlsplit(url).netloc.lower().rpartition("@")[2]
-
-
 def _same_host(first: str, second: str) -> bool:
-    return _netloc(first) == _netloc(second)
+    return host_of(first) == host_of(second)
 
 
 def _settings() -> Any:
@@ -286,7 +283,7 @@ def _our_host() -> str:
 def _is_ours(url: str) -> bool:
     base = urlsplit(_settings().base_url)
     parts = urlsplit(url)
-    return parts.scheme.lower() == base.scheme.lower() and _netloc(url) == base.netloc.lower()
+    return parts.scheme.lower() == base.scheme.lower() and host_of(url) == base.netloc.lower()
 
 
 def _local_actor(url: str) -> Actor:
